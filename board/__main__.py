@@ -1,0 +1,5 @@
+"""``python -m board`` runs the ``funnel`` command."""
+
+from board.cli import main
+
+main()

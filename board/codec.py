@@ -1,0 +1,204 @@
+"""The one place that knows a deal's JSON shape: for ``--json``, export/import and the store.
+
+The shape is a public contract (scripts read it) and the store's document shape, so it
+changes only with a schema migration. Money is a string with two decimals; timestamps are
+ISO 8601 UTC with ``Z``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from board.deal import Deal, Event, EventKind, Handoff, Status
+from board.errors import InvalidInput
+from board.money import check_money, money_text
+from board.spend import Spend
+from board.stages import Team
+from board.timestamps import from_iso, iso
+
+JSON = dict[str, Any]
+
+
+def _ts(moment: datetime | None) -> str | None:
+    return iso(moment) if moment is not None else None
+
+
+def event_to_json(event: Event) -> JSON:
+    """``{"at", "by", "kind", ...data}``."""
+    return {"at": iso(event.at), "by": event.by, "kind": event.kind.value, **event.data}
+
+
+def handoff_to_json(handoff: Handoff | None) -> JSON | None:
+    """The handoff record, or ``None`` for a deal never handed off."""
+    if handoff is None:
+        return None
+    return {
+        "at": iso(handoff.at),
+        "by": handoff.by,
+        "note": handoff.note,
+        "accepted_at": _ts(handoff.accepted_at),
+        "accepted_by": handoff.accepted_by,
+        "rejected_at": _ts(handoff.rejected_at),
+        "rejected_by": handoff.rejected_by,
+        "reason": handoff.reason,
+    }
+
+
+def deal_to_json(deal: Deal, *, history: bool = True) -> JSON:
+    """A deal in the documented shape; ``history=False`` leaves the events out (``list``)."""
+    doc: JSON = {
+        "id": deal.id,
+        "title": deal.title,
+        "company": deal.company,
+        "contact": deal.contact,
+        "value": money_text(deal.value),
+        "currency": deal.currency,
+        "stage": deal.stage,
+        "owner": deal.owner,
+        "source": deal.source,
+        "tags": list(deal.tags),
+        "notes": deal.notes,
+        "status": deal.status.value,
+        "lost_reason": deal.lost_reason,
+        "created_at": iso(deal.created_at),
+        "updated_at": iso(deal.updated_at),
+        "stage_entered_at": iso(deal.stage_entered_at),
+        "won_at": _ts(deal.won_at),
+        "lost_at": _ts(deal.lost_at),
+        "version": deal.version,
+        "handoff": handoff_to_json(deal.handoff),
+    }
+    if history:
+        doc["history"] = [event_to_json(event) for event in deal.history]
+    return doc
+
+
+def _req(doc: Mapping[str, Any], key: str) -> Any:
+    try:
+        return doc[key]
+    except KeyError:
+        raise InvalidInput(f"missing field {key!r}") from None
+
+
+def _opt_ts(doc: Mapping[str, Any], key: str) -> datetime | None:
+    value = doc.get(key)
+    return _parse_ts(value, key) if value is not None else None
+
+
+def _parse_ts(value: Any, key: str) -> datetime:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{key}: expected an ISO timestamp, got {value!r}")
+    try:
+        return from_iso(value)
+    except ValueError:
+        raise InvalidInput(f"{key}: {value!r} is not an ISO timestamp") from None
+
+
+def _money(value: Any, key: str) -> Decimal:
+    try:
+        return check_money(Decimal(str(value)), key)
+    except InvalidOperation:
+        raise InvalidInput(f"{key}: {value!r} is not an amount") from None
+
+
+def event_from_json(doc: Mapping[str, Any]) -> Event:
+    """Inverse of `event_to_json`."""
+    try:
+        kind = EventKind(_req(doc, "kind"))
+    except ValueError:
+        raise InvalidInput(f"history: unknown event kind {doc.get('kind')!r}") from None
+    data = {k: v for k, v in doc.items() if k not in {"at", "by", "kind"}}
+    return Event(_parse_ts(_req(doc, "at"), "history.at"), str(_req(doc, "by")), kind, data)
+
+
+def handoff_from_json(doc: Mapping[str, Any] | None) -> Handoff | None:
+    """Inverse of `handoff_to_json`."""
+    if doc is None:
+        return None
+    return Handoff(
+        at=_parse_ts(_req(doc, "at"), "handoff.at"),
+        by=str(_req(doc, "by")),
+        note=str(doc.get("note") or ""),
+        accepted_at=_opt_ts(doc, "accepted_at"),
+        accepted_by=doc.get("accepted_by"),
+        rejected_at=_opt_ts(doc, "rejected_at"),
+        rejected_by=doc.get("rejected_by"),
+        reason=doc.get("reason"),
+    )
+
+
+def deal_from_json(doc: Mapping[str, Any]) -> Deal:
+    """Inverse of `deal_to_json`; raises `InvalidInput` naming the bad field."""
+    if not isinstance(doc, Mapping):
+        raise InvalidInput(f"a deal must be a JSON object, got {type(doc).__name__}")
+    deal_id = _req(doc, "id")
+    if isinstance(deal_id, bool) or not isinstance(deal_id, int) or deal_id < 1:
+        raise InvalidInput(f"id: must be a positive whole number, got {deal_id!r}")
+    try:
+        status = Status(doc.get("status", "open"))
+    except ValueError:
+        raise InvalidInput(f"status: {doc.get('status')!r} is not open, won or lost") from None
+    history = doc.get("history") or []
+    if not isinstance(history, list):
+        raise InvalidInput("history: must be a list")
+    tags = doc.get("tags") or []
+    if not isinstance(tags, list):
+        raise InvalidInput("tags: must be a list")
+    return Deal(
+        id=deal_id,
+        title=str(_req(doc, "title")),
+        company=str(doc.get("company") or ""),
+        contact=str(doc.get("contact") or ""),
+        value=_money(doc.get("value", "0"), "value"),
+        currency=str(doc.get("currency") or "USD"),
+        stage=str(_req(doc, "stage")),
+        owner=str(_req(doc, "owner")),
+        source=str(doc.get("source") or ""),
+        tags=tuple(str(tag) for tag in tags),
+        notes=str(doc.get("notes") or ""),
+        status=status,
+        lost_reason=doc.get("lost_reason"),
+        created_at=_parse_ts(_req(doc, "created_at"), "created_at"),
+        updated_at=_parse_ts(_req(doc, "updated_at"), "updated_at"),
+        stage_entered_at=_parse_ts(_req(doc, "stage_entered_at"), "stage_entered_at"),
+        won_at=_opt_ts(doc, "won_at"),
+        lost_at=_opt_ts(doc, "lost_at"),
+        version=int(doc.get("version", 1)),
+        handoff=handoff_from_json(doc.get("handoff")),
+        history=tuple(event_from_json(event) for event in history),
+    )
+
+
+def spend_to_json(entry: Spend) -> JSON:
+    """A spend entry: ``{"id", "amount", "team", "channel", "on", "note", "by", "created_at"}``."""
+    return {
+        "id": entry.id,
+        "amount": money_text(entry.amount),
+        "team": entry.team.value,
+        "channel": entry.channel,
+        "on": iso(entry.on)[:10],
+        "note": entry.note,
+        "by": entry.by,
+        "created_at": _ts(entry.created_at),
+    }
+
+
+def spend_from_json(doc: Mapping[str, Any]) -> Spend:
+    """Inverse of `spend_to_json`."""
+    try:
+        team = Team(_req(doc, "team"))
+    except ValueError:
+        raise InvalidInput(f"team: {doc.get('team')!r} is not marketing or sales") from None
+    return Spend(
+        id=int(_req(doc, "id")),
+        amount=_money(_req(doc, "amount"), "amount"),
+        team=team,
+        on=_parse_ts(f"{_req(doc, 'on')}T00:00:00Z", "on"),
+        channel=str(doc.get("channel") or ""),
+        note=str(doc.get("note") or ""),
+        by=str(doc.get("by") or ""),
+        created_at=_opt_ts(doc, "created_at"),
+    )

@@ -1,0 +1,99 @@
+"""Team settings from a TOML file: stages, currency, handoff SLA, lock timeout, metrics window."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from board.errors import ConfigError
+from board.stages import DEFAULT_PIPELINE, Pipeline, pipeline_from_config
+
+CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "INR")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything a team can configure; defaults suit a small B2B team."""
+
+    pipeline: Pipeline = DEFAULT_PIPELINE
+    currency: str = "USD"
+    handoff_sla_hours: int = 24
+    lock_timeout: float = 5.0
+    metrics_window_days: int = 90
+    theme: str = "textual-dark"
+    backups_keep: int = 10
+    backups_daily_days: int = 14
+    source: Path | None = field(default=None, compare=False)
+    """The file these settings came from, if any."""
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Read settings from a TOML file; a missing file means the defaults."""
+    if path is None or not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    return settings_from_mapping(data, path)
+
+
+def settings_from_mapping(data: Mapping[str, Any], path: Path | None = None) -> Settings:
+    """Validate a parsed config; errors name the file and the key."""
+    where = f"{path}: " if path else ""
+    known = {"stages", "currency", "handoff_sla_hours", "lock_timeout", "metrics_window_days",
+             "theme", "backups"}
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{where}{key}: unknown setting (known: {', '.join(sorted(known))})")
+    try:
+        pipeline = (
+            pipeline_from_config(data["stages"]) if "stages" in data else DEFAULT_PIPELINE
+        )
+    except ConfigError as exc:
+        raise ConfigError(f"{where}{exc}") from None
+    currency = data.get("currency", "USD")
+    if not isinstance(currency, str) or len(currency) != 3 or not currency.isalpha():
+        raise ConfigError(f"{where}currency: must be a 3-letter code such as USD, got {currency!r}")
+    backups = data.get("backups", {})
+    if not isinstance(backups, Mapping):
+        raise ConfigError(f"{where}backups: must be a table")
+    return Settings(
+        pipeline=pipeline,
+        currency=currency.upper(),
+        handoff_sla_hours=_whole(data, "handoff_sla_hours", 24, 1, 24 * 90, where),
+        lock_timeout=_number(data, "lock_timeout", 5.0, 0.1, 600, where),
+        metrics_window_days=_whole(data, "metrics_window_days", 90, 1, 3650, where),
+        theme=_text(data, "theme", "textual-dark", where),
+        backups_keep=_whole(backups, "keep", 10, 1, 1000, f"{where}backups."),
+        backups_daily_days=_whole(backups, "daily_days", 14, 0, 3650, f"{where}backups."),
+        source=path,
+    )
+
+
+def _whole(data: Mapping[str, Any], key: str, default: int, low: int, high: int, where: str) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{where}{key}: must be a whole number from {low} to {high}, got {value!r}")
+    return value
+
+
+def _number(
+    data: Mapping[str, Any], key: str, default: float, low: float, high: float, where: str
+) -> float:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise ConfigError(f"{where}{key}: must be a number from {low} to {high}, got {value!r}")
+    return float(value)
+
+
+def _text(data: Mapping[str, Any], key: str, default: str, where: str) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}{key}: must be text, got {value!r}")
+    return value

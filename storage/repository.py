@@ -1,0 +1,119 @@
+"""The repository: the store seen in domain terms, whatever the backend.
+
+`board/` and `screens/` speak only to this interface. Every method that writes holds the
+store's exclusive lock for the whole read-modify-write and replaces files atomically; reads
+take a shared lock, so they never see half of a multi-file change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from board.deal import Deal, Event, Status
+from board.spend import Spend
+
+
+@dataclass(frozen=True, slots=True)
+class StoreMeta:
+    """What the store knows about itself."""
+
+    schema: int
+    currency: str
+    created_at: datetime
+    next_deal_id: int
+    next_spend_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One consistent read of the whole store (open and closed deals, spend, metadata)."""
+
+    deals: tuple[Deal, ...]
+    spend: tuple[Spend, ...]
+    meta: StoreMeta
+    stamp: tuple[int, ...] = field(default=())
+    """The change stamp the snapshot was read at (see `Repository.stamp`)."""
+
+
+class Repository(Protocol):
+    """A pipeline store. Deal identity is the deal's own ``id``, never a backend row id."""
+
+    path: Path
+
+    def meta(self) -> StoreMeta:
+        """The store's metadata (creates nothing; a missing store reads as empty)."""
+        ...
+
+    def stamp(self) -> tuple[int, ...]:
+        """A cheap change token (file stats, no parsing): differs after any committed write."""
+        ...
+
+    def snapshot(self, *, include_closed: bool = True) -> Snapshot:
+        """Read everything at once; ``include_closed=False`` reads only open deals (fast path)."""
+        ...
+
+    def get(self, deal_id: int) -> Deal:
+        """One deal, open or closed; raises `NotFound`."""
+        ...
+
+    def query(
+        self,
+        *,
+        status: Status | None = Status.OPEN,
+        stage: str | None = None,
+        owner: str | None = None,
+    ) -> list[Deal]:
+        """Deals filtered by status (``None`` = all), stage and owner, ordered by id."""
+        ...
+
+    def add(self, make: Callable[[int], Deal]) -> Deal:
+        """Allocate the next never-used id under the lock, build the deal with it, store it."""
+        ...
+
+    def add_many(self, make: Callable[[int], Sequence[Deal]]) -> list[Deal]:
+        """All-or-nothing bulk add in one locked write; ``make`` receives the first free id."""
+        ...
+
+    def change(
+        self,
+        deal_id: int,
+        apply: Callable[[Deal], Deal],
+        *,
+        expected_version: int | None = None,
+    ) -> Deal:
+        """Read-modify-write one deal under the lock.
+
+        If ``expected_version`` is given and the stored deal has another version, raises
+        `Conflict` naming who changed it and when, and writes nothing. ``apply`` gets the
+        current deal and returns its successor (``version + 1``, same ``id``).
+        """
+        ...
+
+    def delete(self, deal_id: int, *, expected_version: int | None = None) -> Deal:
+        """Remove a deal (its id is never reused); returns what was removed."""
+        ...
+
+    def restore_deleted(self, deal: Deal) -> Deal:
+        """Put back a deal removed earlier, under its old id (undo of a delete)."""
+        ...
+
+    def history(self, deal_id: int | None = None) -> list[tuple[int, Event]]:
+        """Events of one deal, or of every deal, as ``(deal_id, event)`` ordered by time."""
+        ...
+
+    def add_spend(self, make: Callable[[int], Spend]) -> Spend:
+        """Record a spend entry under a fresh id."""
+        ...
+
+    def spend(self) -> list[Spend]:
+        """Every spend entry, ordered by day then id."""
+        ...
+
+    def remove_spend(self, spend_id: int) -> Spend:
+        """Delete a spend entry; raises `NotFound`."""
+        ...
+
