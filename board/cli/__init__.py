@@ -1,0 +1,119 @@
+"""The ``funnel`` command: a click group; with no command it opens the board.
+
+This package is the entry point that wires the plain domain (`board`) to the store
+(`storage`) and the screens (`screens`); it is the only part of `board` allowed to import
+click, TinyDB or platformdirs. Textual is imported lazily, only when the board opens, so
+one-line commands start fast.
+"""
+
+from __future__ import annotations
+
+import errno
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from board import __version__
+from board.cli.context import CommandError, Env, default_store_path, system_clock
+from board.errors import FunnelError
+
+EXIT_CODES = """\b
+Exit codes:
+  0  done
+  1  not found, conflict, or refused by a rule
+  2  bad usage or bad value
+  3  the store stayed locked past the timeout
+  4  the store is corrupt (it is left untouched)
+  5  the store could not be read or written (permissions, disk full)"""
+
+
+class FunnelGroup(click.Group):
+    """Turns every error into one line on stderr and a documented exit code."""
+
+    def main(self, args: Any = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"Error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort as exc:
+            interrupted = isinstance(exc.__cause__, KeyboardInterrupt)
+            click.echo("Interrupted." if interrupted else "Aborted.", err=True)
+            sys.exit(130 if interrupted else 1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FunnelError as exc:
+            raise CommandError(str(exc), exc.exit_code) from None
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                sys.stderr.close()  # the reader went away (`funnel list | head`): not an error
+                raise SystemExit(0) from None
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise CommandError(f"{exc.strerror or exc}{where}", 5) from None
+
+
+@click.group(
+    cls=FunnelGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=EXIT_CODES,
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="FUNNEL_DB",
+    help="The store file (default: your data dir; env FUNNEL_DB).",
+)
+@click.version_option(__version__, "--version", prog_name="funnel")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None) -> None:
+    """Funnel: the customer journey on one board, marketing on the left, sales on the right.
+
+    Run with no command to open the board. Example:
+
+    \b
+      funnel add "Acme renewal" --company Acme --value 12.5k --stage consideration
+      funnel handoff 1 --note "budget confirmed"
+      funnel accept 1
+    """
+    ctx.obj = Env(db=db.expanduser() if db else default_store_path(), clock=system_clock)
+    if ctx.invoked_subcommand is None:
+        open_board(ctx.obj)
+
+
+def open_board(env: Env) -> None:
+    """Open the Textual board on the store."""
+    # Imported here, not at the top: Textual costs ~150 ms to import and no one-line
+    # command needs it.
+    from screens.app import run_board
+
+    run_board(env.repo, env.settings, clock=env.clock, user=env.user)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name="funnel")
+
+
+def _register() -> None:
+    from board.cli import deals, setup
+
+    for module in (deals, setup):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()

@@ -1,0 +1,160 @@
+"""What every command shares: where the store and config are, who is acting, the clock, output."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+import orjson
+
+from board.errors import FunnelError
+from board.settings import Settings, load_settings
+from board.timestamps import parse_moment, utc
+
+if TYPE_CHECKING:
+    from storage.repository import Repository
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+CONFIG_NAME = "funnel.toml"
+
+
+def os_login() -> str:
+    """The OS login of this process (from the uid, so ``$USER`` cannot impersonate anyone)."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return f"uid{os.geteuid()}"
+
+
+def default_store_path() -> Path:
+    """``FUNNEL_DB``, else the per-user data dir (``.../funnel/board.json``)."""
+    from_env = os.environ.get("FUNNEL_DB")
+    if from_env:
+        return Path(from_env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("funnel", appauthor=False)) / "board.json"
+
+
+def config_path_for(store: Path) -> Path:
+    """``FUNNEL_CONFIG``, else a ``funnel.toml`` beside the store, else the user config dir."""
+    from_env = os.environ.get("FUNNEL_CONFIG")
+    if from_env:
+        return Path(from_env).expanduser()
+    beside = store.parent / CONFIG_NAME
+    if beside.exists():
+        return beside
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("funnel", appauthor=False)) / CONFIG_NAME
+
+
+def system_clock() -> datetime:
+    """Now, in UTC; ``FUNNEL_NOW`` pins it (for demos, screenshots and end-to-end tests)."""
+    pinned = os.environ.get("FUNNEL_NOW")
+    if pinned:
+        return parse_moment(pinned, "FUNNEL_NOW")
+    return utc(datetime.now(UTC))
+
+
+@dataclass
+class Env:
+    """The command line's wiring, built once per invocation and passed to commands."""
+
+    db: Path
+    clock: Callable[[], datetime] = system_clock
+    user: str = field(default_factory=os_login)
+    _settings: Settings | None = None
+    _repo: Repository | None = None
+
+    @property
+    def config_path(self) -> Path:
+        """The config file in force (it may not exist)."""
+        return config_path_for(self.db)
+
+    @property
+    def settings(self) -> Settings:
+        """The team settings, read on first use."""
+        if self._settings is None:
+            self._settings = load_settings(self.config_path)
+        return self._settings
+
+    @property
+    def repo(self) -> Repository:
+        """The store, opened on first use."""
+        if self._repo is None:
+            from storage import open_repository
+
+            self._repo = open_repository(
+                self.db, lock_timeout=self.settings.lock_timeout, currency=self.settings.currency
+            )
+        return self._repo
+
+    def now(self) -> datetime:
+        """The current instant from the injected clock."""
+        return self.clock()
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+def json_option(func: F) -> F:
+    """``--json``: machine-readable output on stdout."""
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout.")(func)
+
+
+def at_option(func: F) -> F:
+    """``--at WHEN``: when it happened, for back-dating (not in the future)."""
+    return click.option(
+        "--at",
+        "at",
+        metavar="WHEN",
+        callback=_parse_at,
+        help="When it happened: 2026-11-20 or 2026-11-20T14:30Z (default: now).",
+    )(func)
+
+
+def _parse_at(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_moment(value)
+    except FunnelError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+# Bidi controls are valid in JSON strings; escape them anyway so that no output of ours can
+# reorder what a colleague's terminal shows (control characters < 0x20 are escaped by orjson).
+_BIDI_ESCAPES = {
+    ch: f"\\u{ord(ch):04x}"
+    for ch in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029"
+}
+
+
+def print_json(data: Any) -> None:
+    """Write indented JSON to stdout, terminal-safe."""
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+    if any(ch in text for ch in _BIDI_ESCAPES):
+        text = text.translate(str.maketrans(_BIDI_ESCAPES))
+    sys.stdout.write(text + "\n")
+
+
+def say(message: str) -> None:
+    """A message for the person at the terminal: stderr, so stdout stays clean for scripts."""
+    click.echo(message, err=True)
+
+
+class CommandError(click.ClickException):
+    """A user-facing failure: ``Error: <one line>`` on stderr and a documented exit code."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code

@@ -1,0 +1,127 @@
+"""Plain-text views of deals for the terminal; all user text goes through `printable`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from board.deal import Deal, Event, EventKind
+from board.money import money_display
+from board.settings import Settings
+from board.stages import Pipeline
+from board.text import printable
+from board.timestamps import age_text, iso
+
+
+def badges(deal: Deal, settings: Settings, now: datetime) -> list[str]:
+    """Short flags for a deal: handoff state, rotting, sales-sourced, closed."""
+    flags: list[str] = []
+    if deal.awaiting_acceptance and deal.handoff is not None:
+        left = settings.handoff_sla_hours * 3600 - (now - deal.handoff.at).total_seconds()
+        flags.append(f"awaiting accept ({age_text(left)} left)" if left > 0
+                     else f"SLA missed by {age_text(-left)}")
+    elif deal.is_open and deal.handoff and deal.handoff.accepted_at:
+        flags.append("accepted")
+    if deal.is_open and deal.stage in settings.pipeline:
+        limit = settings.pipeline.get(deal.stage).rot_days * 86400
+        if (now - deal.stage_entered_at).total_seconds() > limit:
+            flags.append("rotting")
+    if deal.sales_sourced:
+        flags.append("sales-sourced")
+    if not deal.is_open:
+        flags.append(deal.status.value)
+    return flags
+
+
+def deal_table(deals: list[Deal], settings: Settings, now: datetime) -> str:
+    """One line per deal, columns aligned, widths capped so long titles do not wrap."""
+    rows = [("ID", "STAGE", "TITLE", "COMPANY", "VALUE", "OWNER", "AGE", "FLAGS")]
+    for deal in deals:
+        rows.append((
+            str(deal.id),
+            deal.stage,
+            _clip(printable(deal.title), 40),
+            _clip(printable(deal.company), 24),
+            money_display(deal.value, deal.currency),
+            deal.owner,
+            age_text((now - deal.stage_entered_at).total_seconds()),
+            ", ".join(badges(deal, settings, now)),
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    right = {0, 4}
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+                 for i, cell in enumerate(row)]
+        line = "  ".join(cells).rstrip()
+        lines.append(click.style(line, bold=True) if n == 0 else line)
+    return "\n".join(lines)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
+    """Every field of a deal, then its history as a timeline."""
+    pipeline = settings.pipeline
+    stage = pipeline.get(deal.stage).label if deal.stage in pipeline else deal.stage
+    fields = [
+        ("Deal", f"#{deal.id}  {printable(deal.title)}"),
+        ("Company", printable(deal.company)),
+        ("Contact", printable(deal.contact)),
+        ("Value", money_display(deal.value, deal.currency)),
+        ("Stage", f"{stage} ({deal.status.value})"),
+        ("Owner", deal.owner),
+        ("Source", printable(deal.source)),
+        ("Tags", ", ".join(printable(t) for t in deal.tags)),
+        ("Created", iso(deal.created_at)),
+        ("In stage since", f"{iso(deal.stage_entered_at)} "
+                           f"({age_text((now - deal.stage_entered_at).total_seconds())})"),
+        ("Flags", ", ".join(badges(deal, settings, now))),
+    ]
+    if deal.won_at:
+        fields.append(("Won", iso(deal.won_at)))
+    if deal.lost_at:
+        fields.append(("Lost", f"{iso(deal.lost_at)}: {printable(deal.lost_reason or '')}"))
+    if deal.handoff:
+        h = deal.handoff
+        text = f"{iso(h.at)} by {h.by}"
+        if h.note:
+            text += f": {printable(h.note)}"
+        if h.accepted_at:
+            text += f"; accepted {iso(h.accepted_at)} by {h.accepted_by}"
+        if h.rejected_at:
+            text += f"; rejected {iso(h.rejected_at)} by {h.rejected_by}: {printable(h.reason or '')}"
+        fields.append(("Handoff", text))
+    fields.append(("Version", f"{deal.version}, last changed by {deal.updated_by} "
+                              f"at {iso(deal.updated_at)}"))
+    width = max(len(name) for name, _ in fields)
+    lines = [f"{name.rjust(width)}  {value}" for name, value in fields if value]
+    if deal.notes:
+        lines += ["", "Notes:", *("  " + line for line in printable(deal.notes, keep_newlines=True)
+                                  .splitlines())]
+    lines += ["", "History:", *("  " + event_line(None, event, pipeline) for event in deal.history)]
+    return "\n".join(lines)
+
+
+def event_line(deal_id: int | None, event: Event, pipeline: Pipeline) -> str:
+    """``2026-11-20T14:30:00Z  ann  handoff consideration → purchase: note``."""
+    data = event.data
+
+    def label(key: object) -> str:
+        return pipeline.get(str(key)).label if key in pipeline else printable(str(key))
+
+    what = event.kind.value
+    if "from" in data and "to" in data:
+        what += f" {label(data['from'])} → {label(data['to'])}"
+    elif event.kind is EventKind.CREATED and "to" in data:
+        what += f" in {label(data['to'])}"
+    if event.kind is EventKind.EDITED:
+        what += " " + ", ".join(sorted(data.get("changes", {})))
+    extra = data.get("note") or data.get("reason")
+    if extra:
+        what += f": {printable(str(extra))}"
+    prefix = f"#{deal_id:<5} " if deal_id is not None else ""
+    return f"{prefix}{iso(event.at)}  {event.by:<12} {what}"
