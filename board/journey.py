@@ -101,7 +101,8 @@ def _advance(deal: Deal, now: datetime, *events: Event, **fields: Any) -> Deal:
 def _require_open(deal: Deal, doing: str) -> None:
     if not deal.is_open:
         raise RuleViolation(
-            f"deal {deal.id} is {deal.status}; reopen it before you {doing} (funnel reopen {deal.id})"
+            f"deal {deal.id} is {deal.status}; reopen it before you {doing}"
+            f" (funnel reopen {deal.id})"
         )
 
 
@@ -144,7 +145,8 @@ def move(
             rejected = reject(deal, pipeline=pipeline, by=by, now=now, at=at, reason=reason)
             if target == pipeline.mql.key:
                 return rejected
-            return move(rejected, target, pipeline=pipeline, by=by, now=now, at=at)
+            onward = move(rejected, target, pipeline=pipeline, by=by, now=now, at=at)
+            return dataclasses.replace(onward, version=deal.version + 1)  # one action, one version
         if not reason.strip():
             raise RuleViolation(
                 f"moving deal {deal.id} back to marketing needs a reason (--reason)"
@@ -177,7 +179,8 @@ def handoff(
     """Marketing passes a qualified deal to sales: it lands in a sales stage awaiting acceptance."""
     _require_open(deal, "hand it off")
     if pipeline.is_sales(deal.stage):
-        raise RuleViolation(f"deal {deal.id} is already with sales ({pipeline.get(deal.stage).label})")
+        label = pipeline.get(deal.stage).label
+        raise RuleViolation(f"deal {deal.id} is already with sales ({label})")
     if deal.stage != pipeline.mql.key:
         raise RuleViolation(
             f"deal {deal.id} is in {pipeline.get(deal.stage).label}; only a marketing-qualified"
@@ -185,12 +188,16 @@ def handoff(
         )
     target = to or pipeline.first_sales.key
     if target == pipeline.customer.key:
-        raise RuleViolation(f"a handed-off deal lands in an open sales stage, not {pipeline.customer.label}")
+        raise RuleViolation(
+            f"a handed-off deal lands in an open sales stage, not {pipeline.customer.label}"
+        )
     moment = _when(deal, at, now)
     clean_note = clean_notes(note, "note")
     record = Handoff(at=moment, by=by, note=clean_note)
-    event = Event(moment, by, EventKind.HANDOFF,
-                  {"from": deal.stage, "to": target, **({"note": clean_note} if clean_note else {})})
+    data: dict[str, Any] = {"from": deal.stage, "to": target}
+    if clean_note:
+        data["note"] = clean_note
+    event = Event(moment, by, EventKind.HANDOFF, data)
     return _advance(deal, now, event, stage=target, stage_entered_at=moment, handoff=record)
 
 
@@ -302,9 +309,9 @@ def last_open_stage(deal: Deal, pipeline: Pipeline) -> str:
         return deal.stage
     for event in reversed(deal.history):
         origin = event.data.get("from")
-        if event.kind in {EventKind.WON, EventKind.MOVED} and origin and origin in pipeline:
-            if origin != pipeline.customer.key:
-                return str(origin)
+        if (event.kind in {EventKind.WON, EventKind.MOVED} and origin in pipeline
+                and origin != pipeline.customer.key):
+            return str(origin)
     return pipeline.first_sales.key  # created as a customer: the nearest open sales stage
 
 

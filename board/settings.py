@@ -79,7 +79,9 @@ def settings_from_mapping(data: Mapping[str, Any], path: Path | None = None) -> 
 def _whole(data: Mapping[str, Any], key: str, default: int, low: int, high: int, where: str) -> int:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ConfigError(f"{where}{key}: must be a whole number from {low} to {high}, got {value!r}")
+        raise ConfigError(
+            f"{where}{key}: must be a whole number from {low} to {high}, got {value!r}"
+        )
     return value
 
 

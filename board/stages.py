@@ -149,7 +149,7 @@ DEFAULT_PIPELINE = Pipeline(
 
 def pipeline_from_config(entries: Iterable[Any], where: str = "stages") -> Pipeline:
     """Build a pipeline from a config's list of stage tables, naming the bad key on error."""
-    if isinstance(entries, Mapping) or isinstance(entries, str | bytes):
+    if isinstance(entries, Mapping | str | bytes):
         raise ConfigError(f"{where}: must be a list of [[stages]] tables")
     stages: list[Stage] = []
     items = list(entries)
@@ -174,7 +174,7 @@ def _stage_from_entry(entry: Mapping[str, Any], at: str, last: bool) -> Stage:
         )
     team_text = entry.get("team")
     try:
-        team = Team(team_text)
+        team = Team(str(team_text))
     except ValueError:
         raise ConfigError(f"{at}.team: must be 'marketing' or 'sales', got {team_text!r}") from None
     label = entry.get("label", key.replace("_", " ").replace("-", " ").title())

@@ -133,7 +133,7 @@ def _parse_at(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 # Bidi controls are valid in JSON strings; escape them anyway so that no output of ours can
 # reorder what a colleague's terminal shows (control characters < 0x20 are escaped by orjson).
-_BIDI_ESCAPES = {
+_BIDI_ESCAPES: dict[str | int, str | int | None] = {
     ch: f"\\u{ord(ch):04x}"
     for ch in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029"
 }
@@ -142,7 +142,7 @@ _BIDI_ESCAPES = {
 def print_json(data: Any) -> None:
     """Write indented JSON to stdout, terminal-safe."""
     text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
-    if any(ch in text for ch in _BIDI_ESCAPES):
+    if any(ch in text for ch in _BIDI_ESCAPES if isinstance(ch, str)):
         text = text.translate(str.maketrans(_BIDI_ESCAPES))
     sys.stdout.write(text + "\n")
 
@@ -157,4 +157,5 @@ class CommandError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click declares exit_code as a class-level constant; each error here carries its own.
+        self.exit_code = exit_code  # type: ignore[misc]

@@ -1,4 +1,4 @@
-"""Deal commands: add, list, show, move, handoff, accept, reject, won, lost, reopen, edit, rm, log."""
+"""Deal commands: add, list, show, move, the handoff and its answer, won/lost, edit, rm, log."""
 
 from __future__ import annotations
 

@@ -93,7 +93,8 @@ def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
         if h.accepted_at:
             text += f"; accepted {iso(h.accepted_at)} by {h.accepted_by}"
         if h.rejected_at:
-            text += f"; rejected {iso(h.rejected_at)} by {h.rejected_by}: {printable(h.reason or '')}"
+            why = printable(h.reason or "")
+            text += f"; rejected {iso(h.rejected_at)} by {h.rejected_by}: {why}"
         fields.append(("Handoff", text))
     fields.append(("Version", f"{deal.version}, last changed by {deal.updated_by} "
                               f"at {iso(deal.updated_at)}"))
