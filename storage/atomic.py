@@ -1,0 +1,160 @@
+"""Crash-safe file replacement: a private temp file beside the target, fsynced, then renamed.
+
+A crash at any instant leaves either the old file or the new one, never a mix. Temp files are
+named ``.<target>.<pid>[.<token>].tmp`` so a later writer can tell whose they were and clean
+up after a writer that died.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import stat
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from storage.layout import FileStamp, stamp_of
+
+NEW_FILE_MODE = 0o600
+NEW_DIR_MODE = 0o700
+STALE_AFTER = 5.0
+"""Seconds after which a temp file is leftover even if its writer's pid is alive (pid reuse)."""
+
+_TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)(?:\.[0-9a-f]+)?\.tmp$")
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+@dataclass(frozen=True, slots=True)
+class PendingReplace:
+    """New contents written and fsynced to a temp file, waiting to be renamed over the target."""
+
+    temp: Path
+    target: Path
+    stamp: FileStamp
+    """What the target's stamp will be once renamed (a rename keeps inode, size and mtime)."""
+
+    def commit(self) -> None:
+        """Rename the temp file over the target and make the rename durable."""
+        os.replace(self.temp, self.target)
+        fsync_dir(self.target.parent)
+
+    def abandon(self) -> None:
+        """Remove the temp file, leaving the target as it was."""
+        self.temp.unlink(missing_ok=True)
+
+
+def existing_mode(path: Path) -> int | None:
+    """The permission bits of an existing file, or ``None`` if there is none."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode) & 0o777
+    except FileNotFoundError:
+        return None
+
+
+def _create_temp(target: Path) -> tuple[int, Path]:
+    # The plain name first so a leftover is easy to attribute; O_EXCL|O_NOFOLLOW means a file or
+    # symlink planted at that name is never opened, we just pick another name.
+    pid = os.getpid()
+    names = [f".{target.name}.{pid}.tmp"]
+    names += [f".{target.name}.{pid}.{secrets.token_hex(4)}.tmp" for _ in range(8)]
+    for name in names:
+        temp = target.with_name(name)
+        try:
+            return os.open(temp, _CREATE, NEW_FILE_MODE), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"could not create a temp file beside {target}")
+
+
+def prepare_replace(target: Path, data: bytes, *, mode: int | None = None) -> PendingReplace:
+    """Write ``data`` to a fresh temp file beside ``target`` and fsync it.
+
+    ``mode`` defaults to the target's current mode, or 0600 for a new file; it is set with
+    fchmod, so the umask does not matter.
+    """
+    if mode is None:
+        mode = existing_mode(target)
+    fd, temp = _create_temp(target)
+    try:
+        os.fchmod(fd, NEW_FILE_MODE if mode is None else mode)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+        stamp = stamp_of(os.fstat(fd))
+    except BaseException:
+        os.close(fd)
+        temp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    return PendingReplace(temp, target, stamp)
+
+
+def write_atomic(target: Path, data: bytes, *, mode: int | None = None) -> FileStamp:
+    """Replace ``target`` with ``data`` atomically and durably; returns the new file's stamp."""
+    pending = prepare_replace(target, data, mode=mode)
+    try:
+        pending.commit()
+    except BaseException:
+        pending.abandon()
+        raise
+    return pending.stamp
+
+
+def fsync_dir(path: Path) -> None:
+    """Make renames and new entries in a directory durable."""
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def make_dir(path: Path, *, mode: int = NEW_DIR_MODE) -> None:
+    """Create a directory (and missing parents) with exactly ``mode``; leave an existing one be."""
+    if path.is_dir():
+        return
+    make_dir(path.parent, mode=mode)
+    try:
+        path.mkdir(mode=mode)
+    except FileExistsError:
+        return
+    os.chmod(path, mode)  # mkdir's mode is filtered through the umask
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def remove_stale_temps(directory: Path, *, prefix: str = "") -> list[Path]:
+    """Remove temp files left by crashed writers; call it only while holding the store's lock.
+
+    A temp file is stale when its writer's pid is gone or it is older than `STALE_AFTER`
+    seconds. Only names starting with ``.<prefix>`` are considered.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(directory))
+    except FileNotFoundError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = _TEMP_NAME.match(entry.name)
+        if not match or not match.group("target").startswith(prefix):
+            continue
+        try:
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+        except FileNotFoundError:
+            continue
+        if age > STALE_AFTER or not _pid_alive(int(match.group("pid"))):
+            Path(entry.path).unlink(missing_ok=True)  # unlinks a symlink itself, never its target
+            removed.append(Path(entry.path))
+    return removed

@@ -1,0 +1,98 @@
+"""A TinyDB storage over one JSON file: read once per transaction, written once, atomically.
+
+TinyDB reads and writes the whole file for every operation. Here the first `read` loads the
+file and later ones return the tables in memory; `write` only keeps them. The transaction
+that owns the storage decides when (and whether) to put them on disk, with `prepare`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from board.errors import StoreCorrupt
+from storage.atomic import PendingReplace, prepare_replace
+from storage.layout import FileStamp, stamp_of
+
+Tables = dict[str, dict[str, dict[str, Any]]]
+
+_BOM = b"\xef\xbb\xbf"
+_ADVICE = "restore a backup with `funnel restore`, or move the file aside"
+
+
+def corrupt(path: Path, what: str) -> StoreCorrupt:
+    """The one-line error for a store file that cannot be used as it is."""
+    return StoreCorrupt(f"{path}: {what}; {_ADVICE}")
+
+
+def parse_tables(raw: bytes, path: Path) -> Tables:
+    """Decode a store file, refusing anything that is not an object of tables of documents."""
+    if not raw.strip():
+        raise corrupt(path, "the file is empty")
+    if raw.startswith(_BOM):
+        raise corrupt(path, "the file starts with a byte-order mark (not plain UTF-8 JSON)")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as err:
+        raise corrupt(path, f"not valid JSON ({err.msg} at byte {err.pos})") from None
+    if not isinstance(data, dict):
+        raise corrupt(path, f"holds a JSON {_kind(data)} where an object of tables belongs")
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise corrupt(path, f"table {name!r} is a JSON {_kind(table)}, not an object")
+        for key, doc in table.items():
+            if not key.isdigit() or not isinstance(doc, dict):
+                raise corrupt(path, f"table {name!r} entry {key!r} is not a numbered document")
+    return data
+
+
+def _kind(value: object) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+    return names.get(type(value), "number")
+
+
+class JsonFileStorage(Storage):
+    """TinyDB storage for one store file, loaded on first read and kept in memory until done."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.raw: bytes | None = None
+        """The file's bytes as read (``None`` when it does not exist)."""
+        self.stamp: FileStamp | None = None
+        self.dirty = False
+        self._tables: Tables | None = None
+        self._loaded = False
+
+    @property
+    def exists(self) -> bool:
+        """Whether the file was there when it was read."""
+        self.read()
+        return self.raw is not None
+
+    def read(self) -> Tables | None:
+        """The tables, reading the file on the first call only."""
+        if not self._loaded:
+            try:
+                with open(self.path, "rb") as handle:
+                    self.raw = handle.read()
+                    self.stamp = stamp_of(os.fstat(handle.fileno()))
+            except FileNotFoundError:
+                self.raw = None
+            self._tables = None if self.raw is None else parse_tables(self.raw, self.path)
+            self._loaded = True
+        return self._tables
+
+    def write(self, data: Tables) -> None:
+        """Keep the new tables in memory; `prepare` puts them on disk."""
+        self._tables = data
+        self._loaded = True
+        self.dirty = True
+
+    def prepare(self, *, mode: int | None = None) -> PendingReplace:
+        """Encode the tables into a temp file beside the target, ready to rename over it."""
+        return prepare_replace(self.path, orjson.dumps(self._tables or {}), mode=mode)

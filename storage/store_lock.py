@@ -1,0 +1,126 @@
+"""The store's lock: ``flock`` on a sidecar file, shared for reads, exclusive for writes.
+
+The writer records who holds it (user, pid, host, since) in the lock file, so someone who
+waits in vain learns whom to ask. The file is opened with ``O_NOFOLLOW``: a symlink planted at
+its path is refused, never followed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+
+from board.errors import StoreLocked
+from board.timestamps import iso
+from storage.atomic import NEW_FILE_MODE
+
+_OPEN = os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC
+_FIRST_WAIT = 0.002
+_MAX_WAIT = 0.05
+
+
+def _user() -> str:
+    import pwd  # only when a writer actually takes the lock
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return os.environ.get("USER") or str(os.getuid())
+
+
+def _open(path: Path, *, create: bool) -> int:
+    try:
+        if create:
+            try:
+                fd = os.open(path, _OPEN | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
+            except FileExistsError:
+                return os.open(path, _OPEN)
+            os.fchmod(fd, NEW_FILE_MODE)  # the umask may have taken bits away
+            return fd
+        return os.open(path, _OPEN)
+    except OSError as err:
+        if path.is_symlink():
+            raise StoreLocked(
+                f"{path} is a symbolic link, not a lock file; refusing to follow it (remove it)"
+            ) from None
+        raise err
+
+
+def _holder(fd: int) -> str:
+    """Who holds the lock, from what the writer recorded; a reader records nothing."""
+    try:
+        info = orjson.loads(os.pread(fd, 4096, 0))
+        user, pid, host, since = info["user"], int(info["pid"]), info["host"], info["since"]
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return "another process (probably one reading it)"
+    if host == os.uname().nodename:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            # A writer killed while holding it left its note behind; the holder is a reader.
+            return "another process (probably one reading it)"
+        except PermissionError:
+            pass
+    return f"{user} (pid {pid} on {host}) since {since}"
+
+
+@contextmanager
+def store_lock(path: Path, *, exclusive: bool, timeout: float) -> Iterator[None]:
+    """Hold the lock at ``path`` for the block, waiting at most ``timeout`` seconds.
+
+    Raises `StoreLocked` naming the holder when the wait runs out. A shared lock on a lock file
+    that does not exist yet is skipped when the file cannot be created (a read-only store).
+    """
+    try:
+        fd = _open(path, create=True)
+    except PermissionError:
+        if exclusive:
+            raise
+        yield
+        return
+    try:
+        _acquire(fd, path, exclusive=exclusive, timeout=timeout)
+        if exclusive:
+            note = {
+                "user": _user(),
+                "pid": os.getpid(),
+                "host": os.uname().nodename,
+                "since": iso(datetime.now(UTC)),
+            }
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, orjson.dumps(note), 0)
+        try:
+            yield
+        finally:
+            if exclusive:
+                os.ftruncate(fd, 0)  # the note describes a holder only while one holds it
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _acquire(fd: int, path: Path, *, exclusive: bool, timeout: float) -> None:
+    operation = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
+    deadline = time.monotonic() + timeout
+    wait = _FIRST_WAIT
+    while True:
+        try:
+            fcntl.flock(fd, operation)
+            return
+        except BlockingIOError:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                store = path.with_name(path.name.removesuffix(".lock"))
+                raise StoreLocked(
+                    f"{store} is locked by {_holder(fd)}; gave up after {timeout:g}s"
+                    " (try again when it is done)"
+                ) from None
+            time.sleep(min(wait, left))
+            wait = min(wait * 2, _MAX_WAIT)
