@@ -1,0 +1,369 @@
+"""The board screen: every key of the board, each turned into a rule of the journey."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
+from textual.widgets import Input
+
+from board import journey
+from board.deal import Deal, DealChanges, DealDraft, Status
+from board.errors import FunnelError, RuleViolation
+from board.text import printable
+from screens.board_sync import WINDOWS, BoardSync
+from screens.board_view import BoardView
+from screens.confirm_dialog import ConfirmDialog
+from screens.deal_detail import DealDetail
+from screens.deal_form import DealForm
+from screens.help_screen import HelpScreen, HelpSection, key_rows
+from screens.lost_reason_picker import LostReasonPicker
+from screens.owner_picker import OwnerPicker
+from screens.store_writer import Intent, WriteJob
+from screens.text_prompt import TextPrompt
+from screens.undo_log import Transition, refuse_if_changed, reverse
+from storage.repository import Repository
+
+KEY_NAMES = {
+    "left": "←", "right": "→", "up": "↑", "down": "↓", "shift+left": "shift+←",
+    "shift+right": "shift+→", "slash": "/", "question_mark": "?", "escape": "esc",
+    "pageup": "pgup", "pagedown": "pgdn",
+}
+"""How keys are written on the help screen."""
+
+_MOVE = Binding.Group("Move deal")
+_SELECTED = {"detail", "edit", "delete"}
+
+
+class BoardScreen(BoardSync):
+    """The pipeline board with its side panel, filter line and footer."""
+
+    CSS_PATH = "board_screen.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "detail", "Detail", tooltip="Show every field and the history"),
+        Binding("a", "add", "Add", tooltip="Add a deal"),
+        Binding("e", "edit", "Edit", tooltip="Edit the selected deal"),
+        Binding("H,shift+left", "move(-1)", "Move deal back", group=_MOVE,
+                tooltip="Move the deal one stage back (out of sales: a rejection)"),
+        Binding("L,shift+right", "move(1)", "Move deal on", group=_MOVE,
+                tooltip="Move the deal one stage on (into sales: the handoff)"),
+        Binding("A", "accept", "Accept", tooltip="Accept the handoff: sales takes the deal"),
+        Binding("W", "win", "Won", tooltip="Mark the deal won"),
+        Binding("X", "lose", "Lost", tooltip="Mark the deal lost, saying why"),
+        Binding("d", "delete", "Delete", tooltip="Delete the deal (asks first)"),
+        Binding("slash", "filter", "Filter",
+                tooltip="Filter as you type: title, company, owner, source, tags"),
+        Binding("m", "mine", "Mine", tooltip="Show only my deals, or everyone's again"),
+        Binding("o", "owner", "Owner", tooltip="Show one owner's deals"),
+        Binding("escape", "clear", "Clear", tooltip="Clear the filter and the owner"),
+        Binding("u", "undo", "Undo", tooltip="Undo my last change"),
+        Binding("U", "redo", "Redo", tooltip="Redo what I undid"),
+        Binding("r", "reload", "Reload", tooltip="Read the store again now"),
+        Binding("s", "side_panel", "Panel", tooltip="Show or hide the side panel"),
+        Binding("w", "window", "Window", tooltip="Cycle the metrics window: 30 d, 90 d, 1 y, all"),
+        Binding("question_mark", "help", "Help", tooltip="Show every key"),
+        Binding("q", "app.quit", "Quit", tooltip="Quit funnel"),
+    ]
+
+    @property
+    def selected(self) -> Deal | None:
+        """The deal under the cursor (None before the board is mounted)."""
+        try:
+            return self.query_one(BoardView).selected
+        except NoMatches:
+            return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that cannot apply to the selected deal are hidden and do nothing."""
+        deal = self.selected
+        pipeline = self.settings.pipeline
+        if action in _SELECTED:
+            return deal is not None
+        if action == "move":
+            if deal is None or not deal.is_open or not isinstance(parameters[0], int):
+                return False
+            return 0 <= pipeline.index(deal.stage) + parameters[0] < len(pipeline.stages)
+        if action == "accept":
+            return deal is not None and deal.awaiting_acceptance
+        if action == "win":
+            return deal is not None and deal.is_open and pipeline.is_sales(deal.stage)
+        if action == "lose":
+            return deal is not None and deal.is_open
+        if action == "undo":
+            return self.undo_log.can_undo
+        if action == "redo":
+            return self.undo_log.can_redo
+        if action == "clear":
+            return self.deal_filter.active or self._filter_input().has_class("-shown")
+        return True
+
+    def _filter_input(self) -> Input:
+        return self.query_one("#filter", Input)
+
+    def _fail(self, doing: str, exc: FunnelError) -> None:
+        self.notify(str(exc), title=f"Cannot {doing}", severity="error", markup=False)
+
+    def _change(self, deal: Deal, label: str, apply: Callable[[Deal], Deal]) -> None:
+        """Apply a rule now, show the result, and write it behind (refused if the deal moved on)."""
+        try:
+            after = apply(deal)
+        except FunnelError as exc:
+            self._fail(label, exc)
+            return
+
+        def write(repository: Repository) -> Transition:
+            stored = repository.change(deal.id, lambda _current: after,
+                                       expected_version=deal.version)
+            return Transition(label, deal.id, deal, stored)
+
+        self.submit(WriteJob(label, write), shown=after, deal_id=deal.id)
+
+    # Deals -------------------------------------------------------------------------------
+
+    def action_detail(self) -> None:
+        """Every field and the history of the deal."""
+        if (deal := self.selected) is not None:
+            self.app.push_screen(DealDetail(deal, self.settings.pipeline, self.clock()))
+
+    def action_add(self) -> None:
+        """The add form; the new deal lands in the stage of the cursor."""
+        stage = self.query_one(BoardView).active_stage
+
+        def added(draft: DealDraft | None) -> None:
+            if draft is None:
+                return
+            now = self.clock()
+
+            def write(repository: Repository) -> Transition:
+                deal = repository.add(lambda deal_id: journey.new_deal(
+                    draft, deal_id=deal_id, pipeline=self.settings.pipeline, by=self.user,
+                    now=now, currency=self.settings.currency))
+                return Transition("add", deal.id, None, deal)
+
+            self.submit(WriteJob("add", write))
+
+        self.app.push_screen(DealForm(self.settings, self.user, self.clock, stage=stage,
+                                      blink=self.blink), added)
+
+    def action_edit(self) -> None:
+        """The edit form for the deal."""
+        deal = self.selected
+        if deal is None:
+            return
+
+        def edited(draft: DealDraft | None) -> None:
+            if draft is None:
+                return
+            changes = DealChanges(
+                title=draft.title, company=draft.company, contact=draft.contact,
+                value=draft.value, owner=draft.owner, source=draft.source, tags=draft.tags,
+                notes=draft.notes,
+            )
+            self._change(deal, "edit",
+                         lambda d: journey.edit(d, changes, by=self.user, now=self.clock()))
+
+        self.app.push_screen(DealForm(self.settings, self.user, self.clock, deal,
+                                      blink=self.blink), edited)
+
+    def action_move(self, step: int) -> None:
+        """One stage back or on; crossing the handoff line asks for a note or a reason."""
+        deal = self.selected
+        if deal is None:
+            return
+        pipeline = self.settings.pipeline
+        target = pipeline.keys[pipeline.index(deal.stage) + step]
+        from_sales, to_sales = pipeline.is_sales(deal.stage), pipeline.is_sales(target)
+        label = "win" if target == pipeline.customer.key else "move"
+        if not from_sales and to_sales:
+            label = "hand-off"
+        elif from_sales and not to_sales:
+            label = "rejection" if deal.awaiting_acceptance else "move back"
+
+        def move(note: str = "", reason: str = "") -> None:
+            self._change(deal, label, lambda d: journey.move(
+                d, target, pipeline=pipeline, by=self.user, now=self.clock(), note=note,
+                reason=reason))
+
+        title = printable(deal.title)
+        to_label = pipeline.get(target).label
+        if label == "hand-off":
+            self.app.push_screen(
+                TextPrompt("Hand off to sales",
+                           f"Hand “{title}” to sales ({to_label}). A note for sales (optional):",
+                           placeholder="why it is qualified, who to call…", blink=self.blink),
+                lambda note: None if note is None else move(note=note))
+        elif label in {"rejection", "move back"}:
+            heading = "Reject the handoff" if label == "rejection" else "Send back to marketing"
+            self.app.push_screen(
+                TextPrompt(heading, f"Why does “{title}” go back to {to_label}? (required)",
+                           required=True, blink=self.blink),
+                lambda reason: None if reason is None else move(reason=reason))
+        else:
+            move()
+
+    def action_accept(self) -> None:
+        """Sales accepts the handoff."""
+        if (deal := self.selected) is not None:
+            self._change(deal, "accept",
+                         lambda d: journey.accept(d, by=self.user, now=self.clock()))
+
+    def action_win(self) -> None:
+        """The deal is won: it moves to the customer column."""
+        if (deal := self.selected) is not None:
+            self._change(deal, "win", lambda d: journey.win(
+                d, pipeline=self.settings.pipeline, by=self.user, now=self.clock()))
+
+    def action_lose(self) -> None:
+        """The deal is lost: pick or type why; it leaves the board."""
+        deal = self.selected
+        if deal is None:
+            return
+
+        def lost(reason: str | None) -> None:
+            if reason is not None:
+                self._change(deal, "loss", lambda d: journey.lose(
+                    d, by=self.user, now=self.clock(), reason=reason))
+
+        self.app.push_screen(
+            LostReasonPicker(f"Why was “{printable(deal.title)}” lost?", blink=self.blink), lost
+        )
+
+    def action_delete(self) -> None:
+        """Delete the deal after a confirmation (undo brings it back)."""
+        deal = self.selected
+        if deal is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def write(repository: Repository) -> Transition:
+                repository.delete(deal.id, expected_version=deal.version)
+                return Transition("delete", deal.id, deal, None)
+
+            self.submit(WriteJob("delete", write), deal_id=deal.id, removed=True)
+
+        self.app.push_screen(
+            ConfirmDialog("Delete deal",
+                          f"Delete deal {deal.id} “{printable(deal.title)}”? "
+                          "u undoes it.", yes="Delete"),
+            confirmed,
+        )
+
+    def action_undo(self) -> None:
+        """Undo my last change, unless someone changed that deal since."""
+        self._reverse(self.undo_log.next_undo(), Intent.UNDO)
+
+    def action_redo(self) -> None:
+        """Redo what I undid last, unless someone changed that deal since."""
+        self._reverse(self.undo_log.next_redo(), Intent.REDO)
+
+    def _reverse(self, transition: Transition | None, intent: Intent) -> None:
+        verb = intent.value
+        if transition is None:
+            self.notify(f"Nothing to {verb}.")
+            return
+        try:
+            refuse_if_changed(transition, self.deals.get(transition.deal_id))
+        except RuleViolation as exc:
+            message = str(exc) if intent is Intent.UNDO else str(exc).replace("undo", "redo", 1)
+            self.notify(message, title=f"Cannot {verb}", severity="warning", markup=False)
+            self.undo_log.forget(transition)
+            self.refresh_bindings()
+            return
+        now = self.clock()
+        self.submit(WriteJob(transition.label, lambda repository: reverse(
+            transition, repository, now), intent, transition))
+
+    # View --------------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        """Open the filter line."""
+        field = self._filter_input()
+        field.add_class("-shown")
+        field.focus()
+        self.refresh_bindings()
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        self._set_filter(dataclasses.replace(self.deal_filter, text=event.value))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        if not self._filter_input().value:
+            self._filter_input().remove_class("-shown")
+        self.query_one(BoardView).focus()
+
+    def _set_filter(self, deal_filter: object) -> None:
+        assert isinstance(deal_filter, type(self.deal_filter))
+        self.deal_filter = deal_filter
+        self._render_board()
+        self.refresh_bindings()
+
+    def action_mine(self) -> None:
+        """Only my deals, or everyone's again."""
+        owner = None if self.deal_filter.owner == self.user else self.user
+        self._set_filter(dataclasses.replace(self.deal_filter, owner=owner))
+
+    def action_owner(self) -> None:
+        """Pick whose deals to show."""
+        counts = Counter(deal.owner for deal in self.deals.values()
+                         if deal.status is not Status.LOST)
+
+        def picked(owner: str | None) -> None:
+            if owner is not None:
+                self._set_filter(dataclasses.replace(self.deal_filter, owner=owner or None))
+
+        self.app.push_screen(OwnerPicker(counts, self.deal_filter.owner), picked)
+
+    def action_clear(self) -> None:
+        """Show every deal again."""
+        field = self._filter_input()
+        field.value = ""
+        field.remove_class("-shown")
+        self.query_one(BoardView).focus()
+        self._set_filter(dataclasses.replace(self.deal_filter, text="", owner=None))
+
+    def action_reload(self) -> None:
+        """Read the whole store again now."""
+        self._stamp = None
+        self._read(force=True)
+        self.notify("Reloaded.", timeout=2)
+
+    def action_side_panel(self) -> None:
+        """Show or hide the side panel."""
+        self.panel_wanted = not self.panel_wanted
+        self._show_panel()
+        if self.panel_wanted and not self.query_one("#side-panel").display:
+            self.notify("The side panel needs a terminal at least 100 columns wide.")
+
+    def action_window(self) -> None:
+        """The next metrics window: 30 d, 90 d, 1 y, all."""
+        self.window = (self.window + 1) % len(WINDOWS)
+        self._show_panel()
+        self.notify(f"Metrics: {WINDOWS[self.window][1]}", timeout=2)
+
+    def action_help(self) -> None:
+        """Every key on one page."""
+        self.app.push_screen(HelpScreen(self.help_sections()))
+
+    def help_sections(self) -> list[HelpSection]:
+        """The keys of the board, grouped as the help screen shows them."""
+        navigation = [b for b in BoardView.BINDINGS if isinstance(b, Binding)
+                      and not b.action.startswith("jump")]
+        own = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        deal_actions = {"detail", "add", "edit", "move(-1)", "move(1)", "accept", "win", "lose",
+                        "delete", "undo", "redo"}
+        return [
+            ("Move around", [*key_rows(navigation, KEY_NAMES),
+                             ("1 … 9", "Jump to stage 1 to 9"), ("click", "Select a card")]),
+            ("Deals", key_rows([b for b in own if b.action in deal_actions], KEY_NAMES)),
+            ("View", [*key_rows([b for b in own if b.action not in deal_actions], KEY_NAMES),
+                      ("ctrl+p", "Command palette: every action by name")]),
+        ]

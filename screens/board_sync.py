@@ -1,0 +1,272 @@
+"""The board's data: the loaded deals, kept fresh from the store, and changes written behind.
+
+Only this class (and the board screen built on it) talks to the repository. Reads and
+writes run in thread workers (the store's lock may wait up to ``settings.lock_timeout``);
+changes show at once and are written behind, in order, each checked against the version
+the person saw.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from board.deal import Deal
+from board.errors import Conflict, FunnelError, StoreLocked
+from board.settings import Settings
+from board.text import printable
+from screens.board_view import BoardView
+from screens.column_data import build_columns
+from screens.deal_filter import DealFilter
+from screens.side_panel import SidePanel
+from screens.store_writer import Intent, StoreWriter, WriteJob
+from screens.undo_log import Transition, UndoLog
+from storage.repository import Repository, Snapshot
+
+POLL_SECONDS = 0.4
+"""How often the store's change stamp is checked; a change by anyone shows within a second."""
+
+WINDOWS: tuple[tuple[int | None, str], ...] = (
+    (30, "last 30 d"), (90, "last 90 d"), (365, "last 1 y"), (None, "all time"),
+)
+PANEL_MIN_WIDTH = 100
+"""Below this many columns the side panel hides itself to leave room for the board."""
+
+EMPTY_TEXT = (
+    "No deals yet.\n\n"
+    "Press  a  to add the first deal,\n"
+    'or run  funnel add "Title"  in a shell.\n\n'
+    "To look around a sample board first, run  funnel demo."
+)
+
+class BoardSync(Screen[None]):
+    """The board's data: the layout, reading the store, and writing changes behind the UI."""
+
+    def __init__(self, repository: Repository, settings: Settings, *,
+                 clock: Callable[[], datetime], user: str, blink: bool = True) -> None:
+        super().__init__()
+        self.repository = repository
+        self.settings = settings
+        self.clock = clock
+        self.user = user
+        self.blink = blink
+        self.deals: dict[int, Deal] = {}
+        """Every deal of the last read (open and closed), with my unwritten changes on top."""
+        self.loaded = False
+        self.deal_filter = DealFilter()
+        self.undo_log = UndoLog()
+        self.panel_wanted = True
+        self.window = next(
+            (i for i, (days, _) in enumerate(WINDOWS) if days == settings.metrics_window_days), 1
+        )
+        self.writer = StoreWriter(repository)
+        self._pending: dict[int, Deal | None] = {}
+        self._stamp: tuple[int, ...] | None = None
+        self._write_seq = 0
+        self._reading = False
+        self._busy_shown = False
+        self._minute = -1
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status-line")
+        with Horizontal(id="main"):
+            yield BoardView(self.settings.pipeline, self.settings.currency, id="board")
+            yield Static(EMPTY_TEXT, id="empty", markup=False)
+            yield SidePanel(id="side-panel")
+        filter_input = Input(placeholder="filter: title, company, owner, source, tags",
+                             id="filter")
+        filter_input.cursor_blink = self.blink
+        yield filter_input
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(BoardView).focus()
+        self._status()
+        self.run_worker(self._write_loop, thread=True, group="write", exit_on_error=False)
+        self.set_interval(POLL_SECONDS, self._poll)
+        self._read(force=True)
+
+    def on_unmount(self) -> None:
+        self.writer.stop()
+
+    # Reading -----------------------------------------------------------------------------
+
+    def _poll(self) -> None:
+        minute = self.clock().minute
+        if minute != self._minute and self.loaded:
+            self._render_board()  # ages and handoff clocks move on
+        if not self._reading:
+            self._read(force=False)
+
+    @work(thread=True, group="read", exit_on_error=False)
+    def _read(self, force: bool) -> None:
+        self._reading = True
+        seq = self._write_seq
+        try:
+            stamp = self.repository.stamp()
+            if not force and stamp == self._stamp:
+                return
+            snapshot = self.repository.snapshot()
+        except StoreLocked as exc:
+            self.app.call_from_thread(self._store_busy, exc)
+        except FunnelError as exc:
+            self.app.call_from_thread(self._problem, exc)
+        else:
+            self.app.call_from_thread(self._apply_snapshot, snapshot, stamp, seq)
+        finally:
+            self._reading = False
+
+    def _apply_snapshot(self, snapshot: Snapshot, stamp: tuple[int, ...], seq: int) -> None:
+        if seq != self._write_seq:
+            self._stamp = None  # a write landed while reading: this read may predate it
+            return
+        self._busy_shown = False
+        self._stamp = snapshot.stamp or stamp
+        deals = {deal.id: deal for deal in snapshot.deals}
+        for deal_id, mine in self._pending.items():
+            stored = deals.get(deal_id)
+            if mine is None:
+                deals.pop(deal_id, None)
+            elif stored is None or stored.version < mine.version:
+                deals[deal_id] = mine
+        self.deals = deals
+        self.loaded = True
+        self._render_board()
+
+    def _store_busy(self, exc: StoreLocked) -> None:
+        if not self._busy_shown:
+            self._busy_shown = True
+            self.notify(f"{exc} Retrying…", title="Store busy", severity="warning",
+                        markup=False)
+
+    def _problem(self, exc: FunnelError) -> None:
+        self.notify(str(exc), title="Cannot read the store", severity="error", markup=False)
+
+    # Showing -----------------------------------------------------------------------------
+
+    @property
+    def selected(self) -> Deal | None:
+        """The deal under the cursor."""
+        return self.query_one(BoardView).selected
+
+    def _render_board(self, keep: int | None = None) -> None:
+        now = self.clock()
+        self._minute = now.minute
+        board = self.query_one(BoardView)
+        if keep is None and board.selected is not None:
+            keep = board.selected.id
+        columns = build_columns(self.deals.values(), self.settings.pipeline, self.deal_filter)
+        board.show(columns, now, self.settings.handoff_sla_hours, keep)
+        shown = build_columns(self.deals.values(), self.settings.pipeline)
+        empty = self.loaded and not any(column.deals for column in shown)
+        board.display = not empty
+        self.query_one("#empty").display = empty
+        self._status()
+        self._show_panel()
+
+    def _show_panel(self) -> None:
+        panel = self.query_one(SidePanel)
+        panel.display = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
+        if panel.display and self.loaded:
+            panel.show(list(self.deals.values()), self.settings.pipeline, self.clock(),
+                       self.settings.handoff_sla_hours, self.settings.currency,
+                       WINDOWS[self.window][1])
+
+    def _status(self) -> None:
+        parts = [Content.styled(" FUNNEL ", "bold reverse"),
+                 Content(f" {printable(self.repository.path.name)}")]
+        if not self.loaded:
+            parts.append(Content("  loading…"))
+        else:
+            open_count = sum(1 for deal in self.deals.values() if deal.is_open)
+            parts.append(Content(f"  {open_count:,} open"))
+            if self.deal_filter.active:
+                parts.append(Content.styled(f"  showing: {self.deal_filter.describe()}",
+                                            "bold $text-warning"))
+        if not self.writer.idle or self._pending:
+            parts.append(Content.styled("  saving…", "$text-muted"))
+        parts.append(Content.styled(f"  @{self.user}", "$text-muted"))
+        self.query_one("#status-line", Static).update(Content.assemble(*parts))
+
+    def on_resize(self) -> None:
+        """The panel hides on narrow terminals."""
+        self._show_panel()
+
+    @on(BoardView.Selected)
+    def _selection_changed(self) -> None:
+        self.refresh_bindings()
+
+    # Writing -----------------------------------------------------------------------------
+
+    def _write_loop(self) -> None:
+        self.writer.run(
+            done=lambda job, result: self._hand_over(self._write_done, job, result),
+            failed=lambda job, exc: self._hand_over(self._write_failed, job, exc),
+            busy=lambda job, attempt: self._hand_over(self._write_busy, job, attempt),
+        )
+
+    def _hand_over(self, callback: Callable[..., None], *args: object) -> None:
+        # When the app is closing there is no one to tell; the write has landed or failed.
+        with contextlib.suppress(RuntimeError):
+            self.app.call_from_thread(callback, *args)
+
+    def submit(self, job: WriteJob, shown: Deal | None = None, deal_id: int | None = None,
+               removed: bool = False) -> None:
+        """Queue a write; ``shown`` (or ``removed``) is what the board shows until it lands."""
+        if deal_id is not None and (shown is not None or removed):
+            self._pending[deal_id] = shown
+            if shown is None:
+                self.deals.pop(deal_id, None)
+            else:
+                self.deals[deal_id] = shown
+            self._render_board(keep=deal_id if shown is not None else None)
+        self.writer.submit(job)
+        self._status()
+
+    def _write_done(self, job: WriteJob, transition: Transition) -> None:
+        self._write_seq += 1
+        self._pending.pop(transition.deal_id, None)
+        if transition.new is None:
+            self.deals.pop(transition.deal_id, None)
+        else:
+            self.deals[transition.deal_id] = transition.new
+        if job.intent is Intent.DO:
+            self.undo_log.record(transition)
+        elif job.intent is Intent.UNDO and job.source is not None:
+            self.undo_log.undone(job.source, transition)
+            self.notify(f"Undid {job.label} of deal {transition.deal_id}.", markup=False)
+        elif job.source is not None:
+            self.undo_log.redone(job.source, transition)
+            self.notify(f"Redid {job.label} of deal {transition.deal_id}.", markup=False)
+        keep = transition.deal_id if transition.new is not None else None
+        self._render_board(keep=keep)
+        self.refresh_bindings()
+
+    def _write_failed(self, job: WriteJob, exc: FunnelError) -> None:
+        self._write_seq += 1
+        self._pending.clear()
+        if isinstance(exc, Conflict):
+            title = "Changed by someone else"
+            if job.source is not None:
+                self.undo_log.forget(job.source)
+        elif isinstance(exc, StoreLocked):
+            title = "Store busy: not saved"
+        else:
+            title = f"Cannot {job.label}"
+        self.notify(str(exc), title=title, severity="error", markup=False, timeout=8)
+        self._stamp = None
+        self._read(force=True)
+        self.refresh_bindings()
+
+    def _write_busy(self, job: WriteJob, attempt: int) -> None:
+        self.notify(f"Another funnel holds the store's lock; trying again ({attempt}/"
+                    f"{self.writer.attempts - 1})…", title="Store busy", severity="warning",
+                    markup=False)

@@ -1,0 +1,187 @@
+"""The board itself: marketing columns, the handoff line, sales columns, and the cursor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, HorizontalScroll, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from board.deal import Deal
+from board.stages import Pipeline, Team
+from screens.column_data import ColumnData
+from screens.deal_list import DealList
+from screens.stage_column import StageColumn
+
+_JUMP = Binding.Group("Stage")
+MIN_COLUMN = 16
+"""Narrowest column, border included; narrower terminals scroll the board sideways."""
+HANDOFF_WIDTH = 3
+
+
+class HandoffLine(Static):
+    """The marketing→sales boundary, drawn so it reads without colour."""
+
+    def on_mount(self) -> None:
+        self.update(Content("\n".join("⇢ HANDOFF ⇢")))
+
+
+class BoardView(HorizontalScroll, can_focus=True):
+    """All columns with one cursor; arrows and h/j/k/l move it, 1-9 jump to a stage."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h", "column(-1)", "Prev stage", show=False),
+        Binding("right,l", "column(1)", "Next stage", show=False),
+        Binding("up,k", "card(-1)", "Up", show=False),
+        Binding("down,j", "card(1)", "Down", show=False),
+        Binding("pageup", "card(-5)", "Page up", show=False),
+        Binding("pagedown", "card(5)", "Page down", show=False),
+        Binding("g,home", "first", "First card", show=False),
+        Binding("G,end", "last", "Last card", show=False),
+        *(
+            Binding(str(n), f"jump({n - 1})", "Stage", show=n == 1, key_display="1-9",
+                    group=_JUMP, tooltip=f"Go to stage {n}")
+            for n in range(1, 10)
+        ),
+    ]
+
+    @dataclass
+    class Selected(Message):
+        """The cursor moved to another deal (or to an empty column)."""
+
+        deal: Deal | None
+
+    def __init__(self, pipeline: Pipeline, currency: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.pipeline = pipeline
+        self.currency = currency
+        self.active = 0
+        """Index of the column with the cursor."""
+        self._columns: list[StageColumn] = []
+
+    def compose(self) -> ComposeResult:
+        number = 0
+        for team, title in ((Team.MARKETING, "◇ MARKETING"), (Team.SALES, "◆ SALES")):
+            stages = [s for s in self.pipeline.stages if s.team is team]
+            with Vertical(classes=f"band -{team.value}"):
+                yield Static(title, classes="band-label", markup=False)
+                with Horizontal(classes="band-columns"):
+                    for stage in stages:
+                        number += 1
+                        column = StageColumn(stage, number, self.currency)
+                        self._columns.append(column)
+                        yield column
+            if team is Team.MARKETING:
+                yield HandoffLine(classes="handoff-line")
+
+    def on_mount(self) -> None:
+        self._columns[self.active].set_active(True)
+
+    def on_resize(self) -> None:
+        """Share the width between the columns; below `MIN_COLUMN` each, scroll sideways."""
+        count = len(self._columns)
+        room = self.scrollable_content_region.width - HANDOFF_WIDTH
+        width, extra = divmod(max(room, 0), count)
+        if width < MIN_COLUMN:
+            width, extra = MIN_COLUMN, 0
+        widths = dict.fromkeys(Team, 0)
+        for index, column in enumerate(self._columns):
+            column.styles.width = width + (1 if index < extra else 0)
+            widths[column.stage.team] += width + (1 if index < extra else 0)
+        for team, total in widths.items():
+            self.query_one(f".band.-{team.value}").styles.width = total
+        self.call_after_refresh(self._scroll_to_active)
+
+    def _scroll_to_active(self) -> None:
+        self.scroll_to_widget(self._columns[self.active], animate=False, immediate=True)
+
+    @property
+    def columns(self) -> list[StageColumn]:
+        """The columns in journey order."""
+        return self._columns
+
+    @property
+    def selected(self) -> Deal | None:
+        """The deal under the cursor, if the active column has any."""
+        return self._columns[self.active].deal_list.selected
+
+    @property
+    def active_stage(self) -> str:
+        """Key of the stage with the cursor."""
+        return self._columns[self.active].stage.key
+
+    def show(self, columns: tuple[ColumnData, ...], now: datetime, sla_hours: int,
+             keep: int | None) -> None:
+        """New data for every column; the cursor follows deal ``keep`` wherever it went."""
+        if keep is not None:
+            for index, data in enumerate(columns):
+                if any(deal.id == keep for deal in data.deals):
+                    self._activate(index, announce=False)
+                    break
+        for column, data in zip(self._columns, columns, strict=True):
+            column.show(data, now, sla_hours, keep if column.active else None)
+        self.post_message(self.Selected(self.selected))
+
+    def select(self, deal_id: int) -> bool:
+        """Put the cursor on a deal by id; False when no column shows it."""
+        for index, column in enumerate(self._columns):
+            for row, deal in enumerate(column.data.deals):
+                if deal.id == deal_id:
+                    self._activate(index, announce=False)
+                    column.deal_list.move_cursor(row)
+                    self.post_message(self.Selected(self.selected))
+                    return True
+        return False
+
+    def _activate(self, index: int, *, announce: bool = True) -> None:
+        index = max(0, min(index, len(self._columns) - 1))
+        if index != self.active:
+            self._columns[self.active].set_active(False)
+            self.active = index
+            self._columns[index].set_active(True)
+        self.scroll_to_widget(self._columns[index], animate=False, immediate=True)
+        if announce:
+            self.post_message(self.Selected(self.selected))
+
+    def action_column(self, step: int) -> None:
+        """Move the cursor to the previous or next stage."""
+        self._activate(self.active + step)
+
+    def action_jump(self, index: int) -> None:
+        """Move the cursor to stage number ``index + 1``."""
+        if index < len(self._columns):
+            self._activate(index)
+
+    def action_card(self, step: int) -> None:
+        """Move the cursor up or down within the column."""
+        deal_list = self._columns[self.active].deal_list
+        deal_list.move_cursor(deal_list.cursor + step)
+        self.post_message(self.Selected(self.selected))
+
+    def action_first(self) -> None:
+        """Jump to the first card of the column."""
+        self.action_card(-len(self._columns[self.active].data.deals))
+
+    def action_last(self) -> None:
+        """Jump to the last card of the column."""
+        self.action_card(len(self._columns[self.active].data.deals))
+
+    def on_deal_list_clicked(self, message: DealList.Clicked) -> None:
+        """A click selects the card and its column."""
+        for index, column in enumerate(self._columns):
+            if column.deal_list is message.deal_list:
+                self._activate(index, announce=False)
+                column.deal_list.move_cursor(message.index)
+                self.post_message(self.Selected(self.selected))
+        self.focus()
+
+    def on_stage_column_picked(self, message: StageColumn.Picked) -> None:
+        """A click on a header activates that column."""
+        self._activate(self._columns.index(message.column))
+        self.focus()

@@ -1,0 +1,169 @@
+"""The deals of one column, drawn line by line so ten thousand of them cost nothing to mount."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from board.deal import Deal
+from board.stages import Stage
+from screens.deal_card import CARD_HEIGHT, card_lines
+
+_ROLES = ("title", "dim", "value", "owner", "pending", "overdue", "accepted", "rotting",
+          "won", "sourced")
+
+
+class DealList(ScrollView, can_focus=False):
+    """A scrolling list of deal cards with one cursor; rendered with the line API."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "deal-list--cursor", *(f"deal-list--{role}" for role in _ROLES)
+    }
+
+    DEFAULT_CSS = """
+    DealList {
+        height: 1fr;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+        overflow-y: auto;
+        & > .deal-list--cursor { background: $block-cursor-blurred-background; }
+        & > .deal-list--title { text-style: bold; }
+        & > .deal-list--dim { color: $text-muted; }
+        & > .deal-list--value { color: $text-success; }
+        & > .deal-list--owner { color: $text-secondary; }
+        & > .deal-list--pending { color: $text-warning; text-style: bold; }
+        & > .deal-list--overdue { color: $text-error; text-style: bold reverse; }
+        & > .deal-list--accepted { color: $text-success; }
+        & > .deal-list--rotting { color: $text-warning; }
+        & > .deal-list--won { color: $text-success; text-style: bold; }
+        & > .deal-list--sourced { color: $text-accent; }
+    }
+    DealList.-active > .deal-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
+    """
+
+    @dataclass
+    class Clicked(Message):
+        """A card was clicked: the board selects it."""
+
+        deal_list: DealList
+        index: int
+
+    def __init__(self, stage: Stage, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.stage = stage
+        self.deals: tuple[Deal, ...] = ()
+        self.cursor = 0
+        """Index of the selected card (meaningful only while there are deals)."""
+        self.now: datetime | None = None
+        self.sla_hours = 24
+        self._card_cache: dict[tuple[int, int, bool], list[Strip]] = {}
+
+    @property
+    def selected(self) -> Deal | None:
+        """The deal under the cursor."""
+        return self.deals[self.cursor] if self.deals else None
+
+    def show(self, deals: tuple[Deal, ...], now: datetime, sla_hours: int,
+             keep: int | None) -> None:
+        """Replace the deals; the cursor stays on deal ``keep`` if it is still here."""
+        old_cursor = self.cursor
+        self.deals = deals
+        self.now = now
+        self.sla_hours = sla_hours
+        index = next((i for i, deal in enumerate(deals) if deal.id == keep), None)
+        self.cursor = index if index is not None else min(old_cursor, max(len(deals) - 1, 0))
+        self._card_cache.clear()
+        self.virtual_size = Size(self.size.width, len(deals) * CARD_HEIGHT)
+        self.refresh()
+
+    def move_cursor(self, index: int) -> None:
+        """Put the cursor on card ``index`` (clamped) and scroll it into view."""
+        if not self.deals:
+            return
+        self.cursor = max(0, min(index, len(self.deals) - 1))
+        self._card_cache.clear()
+        self.scroll_to_cursor()
+        self.refresh()
+
+    def scroll_to_cursor(self) -> None:
+        """Scroll so the whole selected card is visible."""
+        top = self.cursor * CARD_HEIGHT
+        height = self.scrollable_content_region.height
+        y = self.scroll_offset.y
+        if top < y:
+            self.scroll_to(y=top, animate=False, immediate=True)
+        elif top + CARD_HEIGHT > y + height:
+            self.scroll_to(y=top + CARD_HEIGHT - height, animate=False, immediate=True)
+
+    def set_active(self, active: bool) -> None:
+        """Mark this list as the one with the board's cursor."""
+        self.set_class(active, "-active")
+        self._card_cache.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._card_cache.clear()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Cards are cut to the width, so a new width means new cards."""
+        self._card_cache.clear()
+        self.virtual_size = Size(event.size.width, len(self.deals) * CARD_HEIGHT)
+        self.scroll_to_cursor()
+
+    def on_click(self, event: events.Click) -> None:
+        """Select the clicked card."""
+        index = (event.y + self.scroll_offset.y) // CARD_HEIGHT
+        if 0 <= index < len(self.deals):
+            self.post_message(self.Clicked(self, index))
+
+    def render_line(self, y: int) -> Strip:
+        """One screen line: a line of some card, or blank below the last card."""
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        line = self.scroll_offset.y + y
+        index, row = divmod(line, CARD_HEIGHT)
+        if index >= len(self.deals) or row == CARD_HEIGHT - 1 or self.now is None:
+            return Strip.blank(width, base)
+        return self._card(index, width)[row]
+
+    def _card(self, index: int, width: int) -> list[Strip]:
+        has_cursor = index == self.cursor and self.has_class("-active")
+        key = (index, width, has_cursor)
+        cached = self._card_cache.get(key)
+        if cached is not None:
+            return cached
+        assert self.now is not None
+        base = self.get_component_rich_style("deal-list--cursor") if has_cursor else (
+            self.rich_style
+        )
+        marker = "▌" if has_cursor else " "
+        strips = []
+        for pieces in card_lines(self.deals[index], self.stage, self.now, self.sla_hours,
+                                 max(width - 1, 0)):
+            segments = [Segment(marker, base)]
+            segments.extend(
+                Segment(text, base + self._role_style(role)) for text, role in pieces if text
+            )
+            strips.append(Strip(segments).crop_extend(0, width, base))
+        if len(self._card_cache) > 256:
+            self._card_cache.clear()
+        self._card_cache[key] = strips
+        return strips
+
+    def _role_style(self, role: str) -> Style:
+        if not role:
+            return Style()
+        return self.get_component_rich_style(f"deal-list--{role}", partial=True)

@@ -1,0 +1,68 @@
+"""Every key of the board on one page, built from the bindings so it never goes stale."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+HelpSection = tuple[str, Sequence[tuple[str, str]]]
+"""A titled list of ``(keys, what they do)``."""
+
+
+def key_rows(bindings: Sequence[Binding], display: dict[str, str]) -> list[tuple[str, str]]:
+    """``(keys, description)`` per action; keys of one action are joined with a slash."""
+    by_action: dict[str, tuple[list[str], str]] = {}
+    for binding in bindings:
+        keys, _ = by_action.setdefault(binding.action, ([], binding.tooltip or binding.description))
+        for key in binding.key.split(","):
+            shown = display.get(key.strip(), key.strip())
+            if shown not in keys:
+                keys.append(shown)
+    return [(" / ".join(keys), text) for keys, text in by_action.values()]
+
+
+def help_content(sections: Sequence[HelpSection]) -> Content:
+    """Sections of aligned key and description lines."""
+    lines: list[Content] = []
+    for title, rows in sections:
+        if lines:
+            lines.append(Content(""))
+        lines.append(Content.styled(title, "bold underline"))
+        for keys, text in rows:
+            lines.append(Content.assemble((f"  {keys:<22}", "bold $text-accent"), text))
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys of the board; escape or ? closes it."""
+
+    CSS_PATH = "help_screen.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close"),
+    ]
+
+    def __init__(self, sections: Sequence[HelpSection]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help"):
+            yield Static("Funnel keys", classes="dialog-title")
+            with VerticalScroll():
+                yield Static(help_content(self.sections), id="keys")
+            yield Static(
+                "Every action is also in the command palette (ctrl+p). "
+                "From a shell: funnel --help.",
+                classes="help-footer",
+            )
+
+    def action_close(self) -> None:
+        """Back to the board."""
+        self.dismiss(None)

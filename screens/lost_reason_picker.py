@@ -1,0 +1,65 @@
+"""Why a deal was lost: pick a common reason or type one."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from board.text import strip_controls
+from screens.field_error import FieldError
+
+COMMON_REASONS = (
+    "went with a competitor",
+    "no budget",
+    "no decision",
+    "bad timing",
+    "price too high",
+    "lost contact",
+    "not a fit",
+)
+
+
+class LostReasonPicker(ModalScreen[str | None]):
+    """Returns the chosen or typed reason, or None on escape."""
+
+    CSS_PATH = "dialog.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, *, blink: bool = True) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.blink = blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield OptionList(*(Option(reason) for reason in COMMON_REASONS), id="reasons")
+            other = Input(placeholder="or type another reason and press enter", id="other",
+                          max_length=2000)
+            other.cursor_blink = self.blink
+            yield other
+            yield FieldError(id="other-error")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a common reason picks it."""
+        event.stop()
+        self.dismiss(COMMON_REASONS[event.option_index])
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the text field picks the typed reason."""
+        event.stop()
+        text = strip_controls(event.value).strip()
+        if not text:
+            self.query_one("#other-error", FieldError).show("Type a reason or pick one above.")
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        """Escape: keep the deal open."""
+        self.dismiss(None)

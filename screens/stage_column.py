@@ -1,0 +1,87 @@
+"""One stage of the journey: a header with the buyer's question and totals, then its deals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from board.money import money_display
+from board.stages import Stage, Team
+from board.text import printable
+from screens.column_data import ColumnData
+from screens.deal_list import DealList
+
+
+def header_content(data: ColumnData, number: int, currency: str, active: bool) -> Content:
+    """The header text: label, question, count and value, weighted value."""
+    stage = data.stage
+    marker = "▶" if active else ("◇" if stage.team is Team.MARKETING else "◆")
+    label = Content.styled(f"{marker} {number} {printable(stage.label)}", "bold")
+    question = Content.styled(printable(stage.question) or " ", "italic $text-muted")
+    noun = "deal" if data.count == 1 else "deals"
+    total = money_display(data.total, currency, compact=True)
+    weighted = money_display(data.weighted, currency, compact=True)
+    percent = f"{stage.probability * 100:.0f}%"
+    return Content("\n").join([
+        label,
+        question,
+        Content(f"{data.count} {noun} {total}"),
+        Content.styled(f"≈ {weighted} at {percent}", "$text-muted"),
+    ])
+
+
+class StageColumn(Vertical):
+    """A column of the board; the board view feeds it data and tells it when it is active."""
+
+    @dataclass
+    class Picked(Message):
+        """The header was clicked: the board makes this column active."""
+
+        column: StageColumn
+
+    def __init__(self, stage: Stage, number: int, currency: str) -> None:
+        super().__init__(id=f"stage-{stage.key}", classes=f"stage-column -{stage.team.value}")
+        self.stage = stage
+        self.number = number
+        self.currency = currency
+        self.data = ColumnData(stage, ())
+        self.active = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="stage-header", markup=False)
+        yield DealList(self.stage)
+
+    @property
+    def deal_list(self) -> DealList:
+        """The list of cards under the header."""
+        return self.query_one(DealList)
+
+    def show(self, data: ColumnData, now: datetime, sla_hours: int, keep: int | None) -> None:
+        """Show new data, keeping the cursor on deal ``keep`` when it is still here."""
+        self.data = data
+        self.deal_list.show(data.deals, now, sla_hours, keep)
+        self._refresh_header()
+
+    def set_active(self, active: bool) -> None:
+        """Mark the column holding the board's cursor."""
+        self.active = active
+        self.set_class(active, "-active")
+        self.deal_list.set_active(active)
+        self._refresh_header()
+
+    def _refresh_header(self) -> None:
+        self.query_one(".stage-header", Static).update(
+            header_content(self.data, self.number, self.currency, self.active)
+        )
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on the header (cards post their own message) activates the column."""
+        if not isinstance(event.widget, DealList):
+            self.post_message(self.Picked(self))
