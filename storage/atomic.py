@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import stat
 import time
 from dataclasses import dataclass
@@ -58,7 +57,7 @@ def _create_temp(target: Path) -> tuple[int, Path]:
     # symlink planted at that name is never opened, we just pick another name.
     pid = os.getpid()
     names = [f".{target.name}.{pid}.tmp"]
-    names += [f".{target.name}.{pid}.{secrets.token_hex(4)}.tmp" for _ in range(8)]
+    names += [f".{target.name}.{pid}.{os.urandom(4).hex()}.tmp" for _ in range(8)]
     for name in names:
         temp = target.with_name(name)
         try:

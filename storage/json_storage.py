@@ -3,30 +3,25 @@
 TinyDB reads and writes the whole file for every operation. Here the first `read` loads the
 file and later ones return the tables in memory; `write` only keeps them. The transaction
 that owns the storage decides when (and whether) to put them on disk, with `prepare`.
+Files are written in the one-document-per-line layout of `storage.document_lines`; any other
+JSON is read with a full parse.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import orjson
 from tinydb.storages import Storage
+from tinydb.table import Document, Table
 
-from board.errors import StoreCorrupt
 from storage.atomic import PendingReplace, prepare_replace
+from storage.document_lines import BadDocument, Tables, corrupt, join_tables, split_tables
 from storage.layout import FileStamp, stamp_of
 
-Tables = dict[str, dict[str, dict[str, Any]]]
-
 _BOM = b"\xef\xbb\xbf"
-_ADVICE = "restore a backup with `funnel restore`, or move the file aside"
-
-
-def corrupt(path: Path, what: str) -> StoreCorrupt:
-    """The one-line error for a store file that cannot be used as it is."""
-    return StoreCorrupt(f"{path}: {what}; {_ADVICE}")
 
 
 def parse_tables(raw: bytes, path: Path) -> Tables:
@@ -35,6 +30,14 @@ def parse_tables(raw: bytes, path: Path) -> Tables:
         raise corrupt(path, "the file is empty")
     if raw.startswith(_BOM):
         raise corrupt(path, "the file starts with a byte-order mark (not plain UTF-8 JSON)")
+    if not raw.isascii():
+        try:
+            raw.decode()
+        except UnicodeDecodeError as err:
+            raise corrupt(path, f"not valid UTF-8 (at byte {err.start})") from None
+    fast = split_tables(raw)
+    if fast is not None:
+        return fast
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as err:
@@ -95,4 +98,20 @@ class JsonFileStorage(Storage):
 
     def prepare(self, *, mode: int | None = None) -> PendingReplace:
         """Encode the tables into a temp file beside the target, ready to rename over it."""
-        return prepare_replace(self.path, orjson.dumps(self._tables or {}), mode=mode)
+        return prepare_replace(self.path, join_tables(self._tables or {}), mode=mode)
+
+
+def documents(table: Table) -> list[Document]:
+    """Every document of a table, decoded; a broken one makes its file corrupt."""
+    try:
+        return table.all()
+    except BadDocument as err:
+        raise corrupt(cast(JsonFileStorage, table.storage).path, f"{table.name}: {err}") from None
+
+
+def document(table: Table, doc_id: int) -> Document | None:
+    """One document of a table, decoded, or ``None``."""
+    try:
+        return table.get(doc_id=doc_id)
+    except BadDocument as err:
+        raise corrupt(cast(JsonFileStorage, table.storage).path, f"{table.name}: {err}") from None

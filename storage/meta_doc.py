@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from board.timestamps import from_iso, iso
-from storage.json_storage import corrupt
+from storage.document_lines import corrupt
 from storage.layout import FileStamp
 from storage.repository import StoreMeta
 

@@ -24,20 +24,20 @@ from typing import Any
 from board.codec import deal_from_json, deal_to_json
 from board.errors import InvalidInput, StoreCorrupt
 from board.timestamps import iso
-from storage.json_storage import Tables, corrupt
+from storage.document_lines import Tables, corrupt, decoded
 from storage.meta_doc import META_ID, META_TABLE, SCHEMA
 
-Step = Callable[[Tables, datetime], Tables]
+Step = Callable[[Tables, Path, datetime], Tables]
 
 
 def schema_of(tables: Tables | None, path: Path) -> int:
     """The schema a main file was written with (a missing or empty file counts as current)."""
     if tables is None or not any(tables.values()):
         return SCHEMA
-    meta = tables.get(META_TABLE, {}).get(str(META_ID))
-    if meta is None:
+    stored = tables.get(META_TABLE, {}).get(str(META_ID))
+    if stored is None:
         return 0
-    schema = meta.get("schema")
+    schema = decoded(stored, META_ID, path).get("schema")
     if isinstance(schema, bool) or not isinstance(schema, int) or schema < 0:
         raise corrupt(path, f"the _meta document has no valid schema number ({schema!r})")
     if schema > SCHEMA:
@@ -45,11 +45,11 @@ def schema_of(tables: Tables | None, path: Path) -> int:
     return schema
 
 
-def _pre_release_to_1(tables: Tables, now: datetime) -> Tables:
+def _pre_release_to_1(tables: Tables, path: Path, now: datetime) -> Tables:
     """Schema 0 → 1: money as text, explicit ids and versions, a `_meta` table."""
-    deals: dict[str, dict[str, Any]] = {}
+    deals: dict[str, Any] = {}
     for key, old in tables.get("deals", {}).items():
-        doc = {"id": int(key), "version": 1, "currency": "USD", **old}
+        doc = {"id": int(key), "version": 1, "currency": "USD", **decoded(old, int(key), path)}
         try:
             doc["value"] = f"{Decimal(str(doc.get('value', 0))):.2f}"
             # Round-trip through the codec so the result has exactly the current shape.
@@ -76,7 +76,7 @@ def migrate(tables: Tables, schema: int, path: Path, now: datetime) -> Tables:
     """Bring a main file's tables from ``schema`` up to the current one."""
     for start in range(schema, SCHEMA):
         try:
-            tables = MIGRATIONS[start](tables, now)
+            tables = MIGRATIONS[start](tables, path, now)
         except InvalidInput as err:
             raise corrupt(path, f"cannot upgrade from schema {start}: {err}") from None
     return tables

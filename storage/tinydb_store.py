@@ -7,14 +7,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from tinydb.table import Document
-
 from board.codec import deal_from_json, deal_to_json, spend_from_json, spend_to_json
 from board.deal import Deal, Event, Status
 from board.errors import Conflict, InvalidInput, NotFound
 from board.spend import Spend
 from board.timestamps import iso
-from storage.json_storage import corrupt
+from storage.document_lines import StoredDocument, corrupt
+from storage.json_storage import document, documents
 from storage.layout import StoreLayout, doc_is_open, newer, stamp_of
 from storage.meta_doc import meta_from_doc
 from storage.repository import Snapshot, StoreMeta
@@ -59,10 +58,10 @@ class TinyDBRepository:
 
     def _docs(self, txn: Transaction, *, closed: bool) -> Iterator[tuple[int, Doc]]:
         """Raw deal documents in id order; the higher version of a doubled deal wins."""
-        docs: dict[int, Doc] = {doc.doc_id: doc for doc in txn.deals.all()}
+        docs: dict[int, Doc] = {doc.doc_id: doc for doc in documents(txn.deals)}
         if closed:
             for block in txn.archive_blocks():
-                for closed_doc in txn.archive(block).all():
+                for closed_doc in documents(txn.archive(block)):
                     mine = docs.get(closed_doc.doc_id)
                     if mine is None or not newer(mine, closed_doc, first_is_main=True):
                         docs[closed_doc.doc_id] = closed_doc
@@ -196,7 +195,7 @@ class TinyDBRepository:
         return sorted(events, key=lambda pair: pair[1].at)  # stable: id, then history order
 
     def _spend(self, txn: Transaction) -> tuple[Spend, ...]:
-        entries = [self._decode_spend(doc, doc.doc_id) for doc in txn.spend.all()]
+        entries = [self._decode_spend(doc, doc.doc_id) for doc in documents(txn.spend)]
         return tuple(sorted(entries, key=lambda entry: (entry.on, entry.id)))
 
     def add_spend(self, make: Callable[[int], Spend]) -> Spend:
@@ -206,7 +205,7 @@ class TinyDBRepository:
             entry = make(spend_id)
             if entry.id != spend_id:
                 raise ValueError(f"a new spend entry must take id {spend_id}, not {entry.id}")
-            txn.spend.insert(Document(spend_to_json(entry), doc_id=spend_id))
+            txn.spend.insert(StoredDocument(spend_to_json(entry), spend_id))
             txn.meta_doc["next_spend_id"] = spend_id + 1
             return entry
 
@@ -218,7 +217,7 @@ class TinyDBRepository:
     def remove_spend(self, spend_id: int) -> Spend:
         """Delete a spend entry; raises `NotFound`."""
         with self._write() as txn:
-            doc = txn.spend.get(doc_id=spend_id)
+            doc = document(txn.spend, spend_id)
             if doc is None:
                 raise NotFound(f"there is no spend entry {spend_id}")
             txn.spend.remove(doc_ids=[spend_id])

@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
-from tinydb import TinyDB
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from storage.atomic import (
     PendingReplace,
@@ -25,7 +24,8 @@ from storage.atomic import (
     remove_stale_temps,
     write_atomic,
 )
-from storage.json_storage import JsonFileStorage
+from storage.document_lines import StoredDocument, StoreTable
+from storage.json_storage import JsonFileStorage, document, documents
 from storage.layout import FileStamp, StoreLayout, doc_is_open, newer
 from storage.meta_doc import META_ID, META_TABLE, SCHEMA, archive_stamps, new_meta_doc
 from storage.migrations import migrate, schema_of
@@ -35,12 +35,17 @@ Doc = dict[str, Any]
 
 
 def _table(storage: JsonFileStorage, name: str) -> Table:
-    # A fresh TinyDB per transaction: its query cache never outlives what was read under the lock.
-    return TinyDB(storage=lambda: storage).table(name, cache_size=0)
+    # Tables live as long as the transaction, so no cache can outlive what was read under the lock.
+    return StoreTable(storage, name, cache_size=0)
 
 
 def _get(table: Table, deal_id: int) -> Doc | None:
-    return cast(Doc | None, table.get(doc_id=deal_id))
+    return document(table, deal_id)
+
+
+def _stored(storage: JsonFileStorage) -> dict[str, Any]:
+    """The raw deals table of a file, to check which ids it holds without decoding any."""
+    return (storage.read() or {}).get("deals", {})
 
 
 class Transaction:
@@ -83,13 +88,13 @@ class Transaction:
     def _reconcile(self, block: int) -> None:
         """Drop the losing copy of every deal that a crash left in both files."""
         archive = self.archive(block)
-        for doc in archive.all():
-            deal_id = doc.doc_id
+        for key in list(_stored(self._archives[block][0])):
+            deal_id = int(key)
             self.bump_next_deal_id(deal_id)
             copy = _get(self.deals, deal_id)
             if copy is None:
                 continue
-            if newer(copy, doc, first_is_main=True):
+            if newer(copy, _get(archive, deal_id) or {}, first_is_main=True):
                 archive.remove(doc_ids=[deal_id])
             else:
                 self.deals.remove(doc_ids=[deal_id])
@@ -98,7 +103,7 @@ class Transaction:
         """Keep a backup of the old file, then write the upgraded store on its own."""
         assert self.main.raw is not None
         write_atomic(self.layout.backup(schema), self.main.raw, mode=existing_mode(self.main.path))
-        closed = [doc for doc in self.deals.all() if not doc_is_open(doc)]
+        closed = [doc for doc in documents(self.deals) if not doc_is_open(doc)]
         self.put_many(closed)
         self.commit()
 
@@ -142,8 +147,9 @@ class Transaction:
         for block, group in groups.items():
             ids = [doc["id"] for doc in group]
             table = self.deals if block is None else self.archive(block)
-            table.remove(doc_ids=ids)
-            table.insert_multiple(Document(doc, doc_id=doc["id"]) for doc in group)
+            storage = self.main if block is None else self._archives[block][0]
+            self._drop(table, storage, ids)
+            table.insert_multiple(StoredDocument(doc, doc["id"]) for doc in group)
             if block is None:
                 self._drop_from_archives(ids)
             else:
@@ -156,18 +162,19 @@ class Transaction:
         self._drop_from_archives(ids)
 
     def _drop_from_main(self, ids: list[int]) -> None:
-        present = [i for i in ids if _get(self.deals, i) is not None]
-        if present:
-            self.deals.remove(doc_ids=present)
+        self._drop(self.deals, self.main, ids)
 
     def _drop_from_archives(self, ids: list[int]) -> None:
         for block in sorted({self.layout.block_of(i) for i in ids}):
-            if block not in self._present and block not in self._archives:
-                continue
-            archive = self.archive(block)
-            present = [i for i in ids if _get(archive, i) is not None]
-            if present:
-                archive.remove(doc_ids=present)
+            if block in self._present or block in self._archives:
+                self._drop(self.archive(block), self._archives[block][0], ids)
+
+    @staticmethod
+    def _drop(table: Table, storage: JsonFileStorage, ids: list[int]) -> None:
+        stored = _stored(storage)
+        present = [i for i in ids if str(i) in stored]
+        if present:
+            table.remove(doc_ids=present)
 
     def commit(self) -> None:
         """Write what changed: gaining archives, then the main file, then losing archives."""
@@ -187,7 +194,8 @@ class Transaction:
                     stamps[block] = pending.stamp
                     (before if block in self._gained else after).append(pending)
             self.meta_doc["archives"] = {str(b): list(s) for b, s in sorted(stamps.items())}
-            self._meta.upsert(Document(self.meta_doc, doc_id=META_ID))
+            self._meta.remove(doc_ids=[META_ID])
+            self._meta.insert(StoredDocument(self.meta_doc, META_ID))
             main = self.main.prepare(mode=mode)
         except BaseException:
             for pending in before + after:
