@@ -230,13 +230,13 @@ def reject(
     at: datetime | None = None,
 ) -> Deal:
     """Sales sends a handed-off deal back to marketing's MQL stage, saying why."""
+    why = clean_notes(reason, "reason")
+    if not why:
+        raise InvalidInput("a rejection needs a reason (--reason)")
     _require_open(deal, "reject it")
     if deal.handoff is None or not deal.handoff.pending:
         what = "was never handed off" if deal.handoff is None else "is not awaiting acceptance"
         raise RuleViolation(f"deal {deal.id} {what}; only a pending handoff can be rejected")
-    why = clean_notes(reason, "reason")
-    if not why:
-        raise InvalidInput("a rejection needs a reason (--reason)")
     moment = _when(deal, at, now)
     record = dataclasses.replace(deal.handoff, rejected_at=moment, rejected_by=by, reason=why)
     event = Event(moment, by, EventKind.REJECTED,
@@ -280,10 +280,10 @@ def lose(
     deal: Deal, *, by: str, now: datetime, reason: str, at: datetime | None = None
 ) -> Deal:
     """Close a deal as lost, saying why; it stays in its stage for the record."""
-    _require_open(deal, "lose it")
     why = clean_notes(reason, "reason")
     if not why:
         raise InvalidInput("a lost deal needs a reason (--reason)")
+    _require_open(deal, "lose it")
     moment = _when(deal, at, now)
     event = Event(moment, by, EventKind.LOST, {"stage": deal.stage, "reason": why})
     return _advance(deal, now, event, status=Status.LOST, lost_at=moment, lost_reason=why)

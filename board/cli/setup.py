@@ -123,7 +123,8 @@ def demo(env: Env, force: bool, count: int, seed: int) -> None:
 
     \b
     Example:
-      funnel --db /tmp/demo.json demo
+      funnel demo
+      funnel --db sample.json demo --count 500 --seed 3
     """
     settings, now = env.settings, env.now()
     if not force and env.repo.query(status=None):
