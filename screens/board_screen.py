@@ -275,7 +275,7 @@ class BoardScreen(BoardSync):
             message = str(exc) if intent is Intent.UNDO else str(exc).replace("undo", "redo", 1)
             self.notify(message, title=f"Cannot {verb}", severity="warning", markup=False)
             self.undo_log.forget(transition)
-            self.refresh_bindings()
+            self.refresh_keys()
             return
         now = self.clock()
         self.submit(WriteJob(transition.label, lambda repository: reverse(
@@ -288,7 +288,7 @@ class BoardScreen(BoardSync):
         field = self._filter_input()
         field.add_class("-shown")
         field.focus()
-        self.refresh_bindings()
+        self.refresh_keys()
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
@@ -304,7 +304,7 @@ class BoardScreen(BoardSync):
         assert isinstance(deal_filter, type(self.deal_filter))
         self.deal_filter = deal_filter
         self._render_board()
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def action_mine(self) -> None:
         """Only my deals, or everyone's again."""

@@ -31,6 +31,11 @@ from screens.store_writer import Intent, StoreWriter, WriteJob
 from screens.undo_log import Transition, UndoLog
 from storage.repository import Repository, Snapshot
 
+_CHECKED: tuple[tuple[str, tuple[object, ...]], ...] = (
+    ("detail", ()), ("move", (-1,)), ("move", (1,)), ("accept", ()), ("win", ()),
+    ("lose", ()), ("undo", ()), ("redo", ()), ("clear", ()),
+)
+
 POLL_SECONDS = 0.4
 """How often the store's change stamp is checked; a change by anyone shows within a second."""
 
@@ -74,6 +79,7 @@ class BoardSync(Screen[None]):
         self._reading = False
         self._busy_shown = False
         self._minute = -1
+        self._available: tuple[bool | None, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-line")
@@ -90,7 +96,7 @@ class BoardSync(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(BoardView).focus()
         self._status()
-        self.run_worker(self._write_loop, thread=True, group="write", exit_on_error=False)
+        self.run_worker(self._write_loop, thread=True, group="write", exit_on_error=True)
         self.set_interval(POLL_SECONDS, self._poll)
         self._read(force=True)
 
@@ -106,7 +112,7 @@ class BoardSync(Screen[None]):
         if not self._reading:
             self._read(force=False)
 
-    @work(thread=True, group="read", exit_on_error=False)
+    @work(thread=True, group="read", exit_on_error=True)
     def _read(self, force: bool) -> None:
         self._reading = True
         seq = self._write_seq
@@ -202,7 +208,16 @@ class BoardSync(Screen[None]):
 
     @on(BoardView.Selected)
     def _selection_changed(self) -> None:
-        self.refresh_bindings()
+        self.refresh_keys()
+
+    def refresh_keys(self) -> None:
+        """Refresh the footer, but only when a key became (un)available: it rebuilds itself."""
+        available = tuple(
+            self.check_action(action, parameters) for action, parameters in _CHECKED
+        )
+        if available != self._available:
+            self._available = available
+            self.refresh_bindings()
 
     # Writing -----------------------------------------------------------------------------
 
@@ -248,7 +263,7 @@ class BoardSync(Screen[None]):
             self.notify(f"Redid {job.label} of deal {transition.deal_id}.", markup=False)
         keep = transition.deal_id if transition.new is not None else None
         self._render_board(keep=keep)
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def _write_failed(self, job: WriteJob, exc: FunnelError) -> None:
         self._write_seq += 1
@@ -264,7 +279,7 @@ class BoardSync(Screen[None]):
         self.notify(str(exc), title=title, severity="error", markup=False, timeout=8)
         self._stamp = None
         self._read(force=True)
-        self.refresh_bindings()
+        self.refresh_keys()
 
     def _write_busy(self, job: WriteJob, attempt: int) -> None:
         self.notify(f"Another funnel holds the store's lock; trying again ({attempt}/"
