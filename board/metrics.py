@@ -1,0 +1,286 @@
+"""Live metrics for both teams, computed in one pass over deal histories and the spend ledger.
+
+Pure: the deals, the spend, the window and ``now`` come in; a `Metrics` goes out. Every
+figure is defined in docs/metrics.md. Histories, not current fields, drive the counts, so
+rejected, re-handed-off and reopened deals count right; wins and losses use the deal's
+current state (a deal won, reopened and won again counts once, at its latest ``won_at``).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from board.deal import Deal, EventKind, Status
+from board.metrics_result import (
+    MARKETING_GUIDANCE,
+    SALES_GUIDANCE,
+    Guidance,
+    Metrics,
+    SourcedRevenue,
+    StageStep,
+    cents,
+)
+from board.metrics_window import NamedWindow, Window, preset_windows, window_from, window_text
+from board.settings import Settings
+from board.spend import Spend
+from board.stages import Team
+
+__all__ = [
+    "MARKETING_GUIDANCE",
+    "SALES_GUIDANCE",
+    "Guidance",
+    "Metrics",
+    "NamedWindow",
+    "SourcedRevenue",
+    "StageStep",
+    "Window",
+    "compute_metrics",
+    "customer_key",
+    "preset_windows",
+    "window_from",
+    "window_text",
+]
+
+# Enum members and names bound once: looking them up on the class costs more than the loop body.
+_CREATED, _MOVED, _HANDOFF = EventKind.CREATED, EventKind.MOVED, EventKind.HANDOFF
+_ACCEPTED, _REJECTED, _LOST = EventKind.ACCEPTED, EventKind.REJECTED, EventKind.LOST
+_OPEN, _WON, _MARKETING = Status.OPEN, Status.WON, Team.MARKETING
+_WEEK = 7 * 86400  # seconds; timedelta.total_seconds() is slow enough to matter here
+_ZERO = Decimal(0)
+
+
+def customer_key(name: str) -> str:
+    """A customer's name folded for counting distinct customers (case and spacing ignored)."""
+    return " ".join(name.split()).casefold()
+
+
+def compute_metrics(
+    deals: Iterable[Deal],
+    spend: Iterable[Spend],
+    *,
+    settings: Settings,
+    window: Window,
+    now: datetime,
+    owner: str | None = None,
+) -> Metrics:
+    """Every metric of docs/metrics.md for ``window``; ``owner`` keeps only that login's deals.
+
+    With an owner, spend (which belongs to teams, not people) and all that derives from it
+    is undefined.
+    """
+    chosen = [d for d in deals if owner is None or d.owner == owner]
+    state = _count_states(chosen, settings, window)
+    flow = _walk_histories(chosen, settings, window, now)
+    marketing_spend = sales_spend = _ZERO
+    for entry in spend:
+        if window.since <= entry.on < window.until:
+            if entry.team is _MARKETING:
+                marketing_spend += entry.amount
+            else:
+                sales_spend += entry.amount
+    return Metrics(
+        window=window,
+        now=now,
+        owner=owner,
+        sla_hours=settings.handoff_sla_hours,
+        currency=settings.currency,
+        leads=flow.leads,
+        mqls=flow.mqls,
+        mqls_accepted=flow.mqls_accepted,
+        stage_conversion=_steps(settings.pipeline.keys, flow.tops),
+        handoffs=flow.handoffs,
+        sqls=flow.accepts,
+        rejections=flow.rejects,
+        median_hours_to_handoff=_median(flow.to_handoff),
+        median_hours_to_accept=_median(flow.to_accept),
+        sla_breaches=flow.breaches,
+        won=state.won,
+        lost=state.lost,
+        revenue=state.revenue,
+        won_cycle_seconds=state.cycle_seconds,
+        revenue_by_week=tuple(zip(window.weeks(), state.week_revenue, strict=True)),
+        sourced_revenue=SourcedRevenue(marketing=state.revenue - state.by_sales,
+                                       sales=state.by_sales),
+        open_deals=state.open_deals,
+        open_sales_deals=state.open_sales,
+        pipeline_value=state.pipeline_value,
+        weighted_pipeline=cents(state.weighted),
+        marketing_spend=marketing_spend if owner is None else None,
+        sales_spend=sales_spend if owner is None else None,
+        won_revenue_to_date=state.won_to_date,
+        customers_to_date=len({customer_key(name) for name in state.customers}),
+    )
+
+
+@dataclass(slots=True)
+class _States:
+    """What the deals are now: the open pipeline, and wins and losses by their current dates."""
+
+    open_deals: int = 0
+    open_sales: int = 0
+    pipeline_value: Decimal = _ZERO
+    weighted: Decimal = _ZERO
+    won: int = 0
+    lost: int = 0
+    revenue: Decimal = _ZERO
+    by_sales: Decimal = _ZERO
+    cycle_seconds: int = 0
+    week_revenue: list[Decimal] = field(default_factory=list)
+    won_to_date: Decimal = _ZERO
+    customers: set[str] = field(default_factory=set)
+
+
+def _count_states(deals: list[Deal], settings: Settings, window: Window) -> _States:
+    since, until = window.since, window.until
+    probability = {s.key: s.probability for s in settings.pipeline.stages}
+    sales_keys = frozenset(s.key for s in settings.pipeline.sales)
+    weeks = len(window.weeks())
+    out = _States(week_revenue=[_ZERO] * weeks)
+    open_values: list[Decimal] = []
+    weighted: list[Decimal] = []
+    won_values: list[Decimal] = []
+    for deal in deals:
+        status = deal.status
+        if status is _OPEN:
+            open_values.append(deal.value)
+            weighted.append(deal.value * probability.get(deal.stage, _ZERO))
+            out.open_sales += deal.stage in sales_keys
+        elif status is _WON:
+            won_at = deal.won_at
+            if won_at is None or won_at >= until:
+                continue
+            out.won_to_date += deal.value
+            out.customers.add(deal.company or deal.title)
+            if won_at < since:
+                continue
+            won_values.append(deal.value)
+            if deal.history and deal.history[0].data.get("sales_sourced"):
+                out.by_sales += deal.value
+            age = won_at - deal.created_at
+            out.cycle_seconds += age.days * 86400 + age.seconds
+            # Weeks are counted back from until: won_at falls ceil(wait / week) buckets back.
+            wait = until - won_at
+            ago = -(-(wait.days * 86400 + wait.seconds + (wait.microseconds > 0)) // _WEEK)
+            out.week_revenue[weeks - ago] += deal.value
+        elif deal.lost_at is not None and since <= deal.lost_at < until:
+            out.lost += 1
+    out.open_deals, out.pipeline_value = len(open_values), sum(open_values, _ZERO)
+    out.weighted = sum(weighted, _ZERO)
+    out.won, out.revenue = len(won_values), sum(won_values, _ZERO)
+    return out
+
+
+@dataclass(slots=True)
+class _Flow:
+    """What happened in the window, read from the histories."""
+
+    tops: list[int]
+    """Deals created in the window, by the furthest stage index they reached."""
+    leads: int = 0
+    mqls: int = 0
+    mqls_accepted: int = 0
+    handoffs: int = 0
+    accepts: int = 0
+    rejects: int = 0
+    breaches: int = 0
+    to_handoff: list[float] = field(default_factory=list)
+    to_accept: list[float] = field(default_factory=list)
+
+
+def _walk_histories(  # noqa: PLR0915 -- one loop over every event, kept flat for speed
+    deals: list[Deal], settings: Settings, window: Window, now: datetime
+) -> _Flow:
+    since, until = window.since, window.until
+    sla = timedelta(hours=settings.handoff_sla_hours)
+    horizon = min(until, now)  # a pending handoff's wait is judged here
+    mql = settings.pipeline.mql.key
+    index = {key: i for i, key in enumerate(settings.pipeline.keys)}
+    out = _Flow(tops=[0] * len(index))
+    to_handoff, to_accept, tops = out.to_handoff, out.to_accept, out.tops
+    leads = mqls = mqls_accepted = handoffs = accepts = rejects = breaches = 0
+    for deal in deals:
+        history = deal.history
+        if deal.created_at >= until or not history or history[-1].at < since:
+            continue  # nothing of this deal happened in the window
+        cohort = deal.created_at >= since
+        leads += cohort
+        top = -1
+        first_mql: datetime | None = None
+        last_mql: datetime | None = None
+        handoff_at: datetime | None = None  # the latest handoff, answered or not
+        pending_at: datetime | None = None  # the latest handoff while it awaits an answer
+        handoff_counts = accepted = False
+        for event in history:
+            kind = event.kind
+            if kind is _MOVED or kind is _CREATED or kind is _REJECTED:
+                to = event.data.get("to", "")
+                if cohort and index.get(to, -1) > top:
+                    top = index[to]
+                if to == mql:  # entered the MQL stage, or was sent back to it
+                    at = event.at
+                    first_mql = first_mql or at
+                    last_mql = at
+                if kind is not _REJECTED:
+                    continue
+                at = event.at
+                rejects += since <= at < until
+            elif kind is _HANDOFF:
+                handoff_at = pending_at = at = event.at
+                handoff_counts = since <= at < until
+                if handoff_counts:
+                    handoffs += 1
+                    if last_mql is not None:
+                        took = at - last_mql
+                        to_handoff.append(took.days * 24 + took.seconds / 3600)
+                if cohort and index.get(event.data.get("to", ""), -1) > top:
+                    top = index[event.data["to"]]
+                continue
+            elif kind is _ACCEPTED:
+                at = event.at
+                if at < until:
+                    accepted = True
+                    if at >= since:
+                        accepts += 1
+                        if handoff_at is not None:
+                            took = at - handoff_at
+                            to_accept.append(took.days * 24 + took.seconds / 3600)
+            elif kind is _LOST:
+                at = event.at
+            else:  # won or reopened: only the stage reached matters; edits change no stage
+                if cohort and index.get(event.data.get("to", ""), -1) > top:
+                    top = index[event.data["to"]]
+                continue
+            # An accept, a rejection or a loss answers a pending handoff and stops its clock.
+            if pending_at is not None:
+                breaches += handoff_counts and at - pending_at > sla
+                pending_at = None
+        if pending_at is not None and handoff_counts and horizon - pending_at > sla:
+            breaches += 1
+        if first_mql is not None and since <= first_mql < until:
+            mqls += 1
+            mqls_accepted += accepted
+        if top >= 0:
+            tops[top] += 1
+    out.leads, out.mqls, out.mqls_accepted = leads, mqls, mqls_accepted
+    out.handoffs, out.accepts, out.rejects, out.breaches = handoffs, accepts, rejects, breaches
+    return out
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _steps(keys: tuple[str, ...], tops: list[int]) -> tuple[StageStep, ...]:
+    # reached(k) counts deals whose furthest stage is k or later: a running sum from the end.
+    reached = [0] * len(tops)
+    running = 0
+    for i in range(len(tops) - 1, -1, -1):
+        running += tops[i]
+        reached[i] = running
+    return tuple(
+        StageStep(keys[i], keys[i + 1], reached[i], reached[i + 1]) for i in range(len(keys) - 1)
+    )
