@@ -128,15 +128,16 @@ class Transaction:
         return sorted(self._present.keys() | self._archives.keys())
 
     def find(self, deal_id: int) -> Doc | None:
-        """The current copy of one deal, wherever it lives."""
+        """The current copy of one deal, wherever it lives.
+
+        After `begin` has reconciled the archives a crash left behind, no deal is in two
+        files, so a deal found in the main file needs no look at the archive.
+        """
         current = _get(self.deals, deal_id)
         block = self.layout.block_of(deal_id)
-        if block not in self._present and block not in self._archives:
+        if current is not None or (block not in self._present and block not in self._archives):
             return current
-        closed = _get(self.archive(block), deal_id)
-        if current is None or closed is None:
-            return current or closed
-        return current if newer(current, closed, first_is_main=True) else closed
+        return _get(self.archive(block), deal_id)
 
     def put_many(self, docs: Iterable[Doc]) -> None:
         """Store deal documents, each in the file its status belongs to, and only there."""
