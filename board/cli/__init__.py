@@ -9,6 +9,7 @@ one-line commands start fast.
 from __future__ import annotations
 
 import errno
+import importlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,26 @@ Exit codes:
 
 
 class FunnelGroup(click.Group):
-    """Turns every error into one line on stderr and a documented exit code."""
+    """Loads commands lazily; turns every error into one line on stderr and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module_name = LAZY_COMMANDS.get(cmd_name)
+        if module_name and cmd_name not in self.commands:
+            module = importlib.import_module(f"board.cli.{module_name}")
+            for command in module.COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]
+                        ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:  # suggest among the lazy ones too
+            raise click.exceptions.NoSuchCommand(
+                exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx) from None
 
     def main(self, args: Any = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
@@ -108,12 +128,13 @@ def main() -> None:
     cli.main(prog_name="funnel")
 
 
-def _register() -> None:
-    from board.cli import deals, setup
-
-    for module in (deals, setup):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
+# Command name → the module of `board.cli` that defines it (in its COMMANDS list). A module
+# is imported only when one of its commands runs or help lists them all, so `funnel add`
+# does not pay for CSV parsing, metrics or the board. Add new commands here.
+LAZY_COMMANDS = {
+    **dict.fromkeys(("add", "list", "show", "move", "handoff", "accept", "reject", "won", "lost",
+                     "reopen", "edit", "rm", "log"), "deals"),
+    **dict.fromkeys(("stages", "config", "demo"), "setup"),
+    **dict.fromkeys(("export", "import"), "transfer"),
+    **dict.fromkeys(("metrics", "spend"), "metrics"),
+}

@@ -12,7 +12,10 @@ from tests.cli.conftest import Funnel
 
 
 def walk(group: click.Group, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         yield (*path, name)
         if isinstance(command, click.Group):
             yield from walk(command, (*path, name))
