@@ -75,8 +75,11 @@ def _one(pipeline: Pipeline, now: datetime, rng: random.Random, deal_id: int, cu
                             now=created, currency=currency, at=created)
     clock = created
     pace = rng.uniform(1, 40)  # days between steps: some deals move fast, some stall
-    for step in _plan(pipeline, deal, rng):
-        clock += timedelta(days=rng.uniform(0.1, pace))
+    for step, answer in _plan(pipeline, deal, rng):
+        # Sales answers a handoff within hours, now and then a day or two late; other steps
+        # take the deal's own pace.
+        gap = rng.choice((2, 5, 9, 20, 30, 50, 80)) / 24 if answer else rng.uniform(0.1, pace)
+        clock += timedelta(days=gap)
         if clock >= now:
             break
         try:
@@ -86,33 +89,32 @@ def _one(pipeline: Pipeline, now: datetime, rng: random.Random, deal_id: int, cu
     return deal
 
 
-def _plan(pipeline: Pipeline, deal: Deal, rng: random.Random) -> Iterator[Step]:
+def _plan(pipeline: Pipeline, deal: Deal, rng: random.Random) -> Iterator[tuple[Step, bool]]:
+    """The steps of one deal's story; the flag marks sales answering a handoff."""
     marketer, seller = deal.owner, rng.choice(SELLERS)
     if not deal.sales_sourced:
         for stage in pipeline.marketing[1:]:
             if rng.random() < 0.25:
-                yield _lose(marketer, rng)
+                yield _lose(marketer, rng), False
                 return
-            yield _move(pipeline, stage.key, marketer)
-        yield _handoff(pipeline, marketer, rng)
+            yield _move(pipeline, stage.key, marketer), False
+        yield _handoff(pipeline, marketer, rng), False
         if rng.random() < 0.2:
-            yield _reject(pipeline, seller, rng)
+            yield _reject(pipeline, seller, rng), True
             if rng.random() < 0.5:
                 return
-            yield _handoff(pipeline, marketer, rng)
-        if rng.random() < 0.1:
-            return  # still awaiting acceptance
-        yield _accept(seller)
+            yield _handoff(pipeline, marketer, rng), False
+        yield _accept(seller), True
     for stage in pipeline.sales[1:-1]:
         if rng.random() < 0.3:
-            yield _lose(seller, rng)
+            yield _lose(seller, rng), False
             return
-        yield _move(pipeline, stage.key, seller)
+        yield _move(pipeline, stage.key, seller), False
     roll = rng.random()
     if roll < 0.45:
-        yield _win(pipeline, seller)
+        yield _win(pipeline, seller), False
     elif roll < 0.75:
-        yield _lose(seller, rng)
+        yield _lose(seller, rng), False
 
 
 def _move(pipeline: Pipeline, stage: str, by: str) -> Step:
