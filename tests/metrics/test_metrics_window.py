@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -39,7 +40,7 @@ def test_weeks_count_back_from_until_and_cover_the_window() -> None:
     weeks = w.weeks()
     assert [week.since.day for week in weeks] == [1, 4, 11, 18, 25]
     assert weeks[0].since == w.since and weeks[-1].until == w.until
-    assert all(a.until == b.since for a, b in zip(weeks, weeks[1:], strict=False))
+    assert all(a.until == b.since for a, b in itertools.pairwise(weeks))
     assert Window(w.since, w.since).weeks() == ()
 
 
