@@ -173,7 +173,6 @@ class BoardSync(Screen[None]):
         board.show(columns, now, self.settings.handoff_sla_hours, keep)
         shown = build_columns(self.deals.values(), self.settings.pipeline)
         empty = self.loaded and not any(column.deals for column in shown)
-        board.display = not empty
         self.query_one("#empty").display = empty
         self._status()
         self._show_panel()

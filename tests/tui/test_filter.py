@@ -1,0 +1,82 @@
+"""Narrowing the board: / filters as you type, m shows my deals, o picks an owner, esc clears."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from screens.board_view import BoardView
+from screens.app import FunnelApp
+from screens.owner_picker import OwnerPicker
+from tests.tui.conftest import board_of, loaded, make_app, screen_text, type_text
+
+
+
+def shown_ids(app: FunnelApp) -> set[int]:
+    """Ids of every deal on the board's columns."""
+    view = board_of(app).query_one(BoardView)
+    return {deal.id for column in view.columns for deal in column.data.deals}
+
+
+async def test_slash_filters_as_you_type_across_fields(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        assert shown_ids(app) == {1, 2, 3, 4, 5, 6, 7}
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await type_text(pilot, "hoo")
+        assert shown_ids(app) == {4}  # title and company
+        assert 'showing: "hoo"' in screen_text(app).splitlines()[0]
+        await pilot.press("enter")  # back to the board, filter kept
+        assert isinstance(app.focused, BoardView)
+        assert shown_ids(app) == {4}
+        await pilot.press("escape")
+        assert shown_ids(app) == {1, 2, 3, 4, 5, 6, 7}
+        assert not board_of(app).query_one("#filter").display
+
+
+async def test_filter_matches_owner_source_and_tags_with_every_word(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        field = board_of(app).query_one("#filter", Input)
+        await pilot.press("slash")
+        for text, expected in (("lena", {7}), ("webinar", {3}), ("PRIORITY", {1}),
+                               ("maya hooli", {4}), ("nobody", set())):
+            field.value = text
+            await pilot.pause()
+            assert shown_ids(app) == expected, text
+        await pilot.press("escape")  # escape in the filter line clears it too
+        assert shown_ids(app) == {1, 2, 3, 4, 5, 6, 7}
+        assert isinstance(app.focused, BoardView)
+
+
+async def test_m_toggles_my_deals(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("m")
+        assert shown_ids(app) == {6}  # sam owns Stark only
+        assert "showing: owner sam" in screen_text(app).splitlines()[0]
+        await pilot.press("m")
+        assert len(shown_ids(app)) == 7
+
+
+async def test_o_picks_an_owner_and_escape_clears(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("o")
+        picker = app.screen
+        assert isinstance(picker, OwnerPicker)
+        assert picker.owners == ["lena", "maya", "sam", "theo"]  # lena: her won deal counts
+        await pilot.press("end", "enter")
+        assert shown_ids(app) == {2}
+        await pilot.press("o", "home", "enter")  # "Everyone"
+        assert len(shown_ids(app)) == 7
+        await pilot.press("o", "down", "down", "enter")
+        assert shown_ids(app) == {1, 3, 4, 5}  # maya
+        await pilot.press("escape")
+        assert len(shown_ids(app)) == 7
