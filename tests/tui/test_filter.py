@@ -6,11 +6,10 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from screens.board_view import BoardView
 from screens.app import FunnelApp
+from screens.board_view import BoardView
 from screens.owner_picker import OwnerPicker
 from tests.tui.conftest import board_of, loaded, make_app, screen_text, type_text
-
 
 
 def shown_ids(app: FunnelApp) -> set[int]:

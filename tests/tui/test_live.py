@@ -15,7 +15,6 @@ from storage.layout import StoreLayout
 from storage.store_lock import store_lock
 from tests.tui.conftest import (
     NOW,
-    P,
     board_of,
     create,
     loaded,

@@ -11,7 +11,6 @@ from board.errors import NotFound
 from tests.tui.conftest import (
     NOW,
     P,
-    board_of,
     loaded,
     make_app,
     reopen,
