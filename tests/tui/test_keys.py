@@ -1,0 +1,111 @@
+"""Keys are discoverable: the footer, the help screen, the command palette; q quits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.command import CommandPalette
+
+from screens.board_screen import BoardScreen
+from screens.deal_detail import DealDetail
+from screens.help_screen import HelpScreen
+from tests.tui.conftest import (
+    USER,
+    board_of,
+    loaded,
+    make_app,
+    screen_text,
+    settled,
+    stored,
+    type_text,
+    until,
+)
+
+BOARD_KEYS = ("a", "e", "H", "L", "A", "W", "X", "d", "/", "m", "o", "esc", "u", "U", "r",
+              "s", "w", "?", "q", "g", "G", "1 … 9", "shift+←", "shift+→", "enter")
+
+
+async def test_question_mark_shows_every_key(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for key in BOARD_KEYS:
+            assert f"  {key} " in text or f" {key} /" in text or f"/ {key} " in text, key
+        assert "Accept the handoff" in text and "ctrl+p" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_footer_shows_only_keys_that_apply(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(250, 40)) as pilot:
+        await loaded(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        for label in ("Add", "Edit", "Lost", "Delete", "Filter", "Mine", "Owner", "Help",
+                      "Quit", "Move deal", "Stage"):
+            assert label in footer, label
+        for label in ("Accept", "Won", "Undo", "Redo", "Clear"):
+            assert label not in footer, label  # Acme: marketing, nothing done, no filter
+        await pilot.press("4")
+        await until(pilot, lambda: "Accept" in screen_text(app).splitlines()[-1])
+        assert "Won" in screen_text(app).splitlines()[-1]
+
+
+async def test_every_action_is_in_the_command_palette(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("4")
+        titles = {command.title for command in app.get_system_commands(board_of(app))}
+        for title in ("Detail", "Add", "Edit", "Accept", "Won", "Lost", "Delete", "Filter",
+                      "Mine", "Owner", "Reload", "Panel", "Window", "Help",
+                      "Move the deal one stage on (into sales: the handoff)", "Go to stage 3"):
+            assert title in titles, title
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await type_text(pilot, "Accept")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settled(pilot)
+        hooli = stored(board_store, 4)
+        assert hooli.handoff is not None and hooli.handoff.accepted_by == USER
+
+
+async def test_enter_shows_the_detail_with_its_timeline(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("4", "enter")
+        assert isinstance(app.screen, DealDetail)
+        text = screen_text(app)
+        assert "Deal 4 · Hooli expansion" in text
+        assert "Company        Hooli" in text
+        assert "$20,000" in text
+        assert "maya  created in Consideration" in text
+        assert 'handed off Consideration → Purchase (note: "budget approved")' in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_w_cycles_the_metrics_window(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(140, 40)) as pilot:
+        board = await loaded(pilot)
+        seen = []
+        for _ in range(4):
+            await pilot.press("w")
+            seen.append(str(board.query_one("#window-label").render()))
+        assert seen == ["Metrics · last 1 y", "Metrics · all time", "Metrics · last 30 d",
+                        "Metrics · last 90 d"]
+
+
+async def test_q_quits(board_store: Path) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
