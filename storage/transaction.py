@@ -27,7 +27,14 @@ from storage.atomic import (
 from storage.document_lines import StoredDocument, StoreTable
 from storage.json_storage import JsonFileStorage, document, documents
 from storage.layout import FileStamp, StoreLayout, doc_is_open, newer
-from storage.meta_doc import META_ID, META_TABLE, SCHEMA, archive_stamps, new_meta_doc
+from storage.meta_doc import (
+    META_ID,
+    META_TABLE,
+    SCHEMA,
+    archive_stamps,
+    meta_from_doc,
+    new_meta_doc,
+)
 from storage.migrations import migrate, schema_of
 from storage.store_lock import store_lock
 
@@ -76,6 +83,7 @@ class Transaction:
         stored = _get(self._meta, META_ID)
         if stored is not None:
             self.meta_doc = dict(stored)
+            meta_from_doc(self.meta_doc, self.layout.main)  # refuse a broken one before using it
         self._meta_as_read = dict(self.meta_doc)
         self._present = self.layout.archive_stamps()
         recorded = archive_stamps(self.meta_doc)
