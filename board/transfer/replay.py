@@ -86,8 +86,10 @@ def replay(row: ImportedDeal, *, deal_id: int, pipeline: Pipeline, by: str,
     handoff = row.handoff
     if handoff is None and to_sales and not sales_sourced:
         # The file does not say: handed off and accepted on arrival in sales.
-        arrived = entered if later and target == pipeline.first_sales.key else created
-        handoff = ImportedHandoff(at=arrived or created, accepted_at=arrived or created)
+        on_entry = later and target == pipeline.first_sales.key
+        arrived = entered if on_entry and entered else created
+        handoff = ImportedHandoff(at=arrived, accepted_at=arrived,
+                                  inferred_from="stage_entered_at" if on_entry else "created_at")
     if sales_sourced:
         if handoff is None and to_sales:
             deal = create(_elsewhere(pipeline, target) if later else target)
@@ -117,7 +119,7 @@ def _handed_off(deal: Deal, handoff: ImportedHandoff, row: ImportedDeal, pipelin
     target = row.stage
     to_sales = pipeline.is_sales(target)
     entered = row.stage_entered_at if row.status is not Status.WON else None
-    at = time.at(handoff.at, "handoff_at")
+    at = time.at(handoff.at, handoff.inferred_from or "handoff_at")
     moves_on = entered is not None and entered > at
     if not to_sales:
         landing = pipeline.first_sales.key
@@ -135,7 +137,8 @@ def _handed_off(deal: Deal, handoff: ImportedHandoff, row: ImportedDeal, pipelin
                               at=time.at(handoff.rejected_at, "rejected_at"))
     if handoff.accepted_at is not None:
         return journey.accept(deal, by=handoff.accepted_by or by, now=now,
-                              at=time.at(handoff.accepted_at, "accepted_at"))
+                              at=time.at(handoff.accepted_at,
+                                         handoff.inferred_from or "accepted_at"))
     if not to_sales:
         raise InvalidInput(
             f"handoff_at: a handoff still pending leaves the deal with sales, not in {target}"

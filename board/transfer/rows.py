@@ -40,6 +40,8 @@ class ImportedHandoff:
     rejected_at: datetime | None = None
     rejected_by: str | None = None
     reason: str = ""
+    inferred_from: str | None = None
+    """The field its moments were taken from when the file has no handoff columns."""
 
 
 @dataclass(frozen=True, slots=True)
