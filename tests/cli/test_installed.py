@@ -17,7 +17,7 @@ FUNNEL = str(Path(sys.executable).with_name("funnel"))
 
 def run(db: Path, *args: str, timeout: float = 30, **kw: object) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FUNNEL_DB": str(db), "FUNNEL_CONFIG": str(db.parent / "funnel.toml")}
-    return subprocess.run([FUNNEL, *args], capture_output=True, text=True, env=env,
+    return subprocess.run([FUNNEL, *args], capture_output=True, text=True, env=env, check=False,
                           timeout=timeout, **kw)  # type: ignore[call-overload]
 
 

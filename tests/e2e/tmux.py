@@ -28,7 +28,8 @@ class Tmux:
         exports = " ".join(f"{key}='{value}'" for key, value in env.items())
         self._tmux("-f", "/dev/null", "new-session", "-d", "-s", self.session,
                    "-x", str(self.width), "-y", str(self.height),
-                   f"env {exports} TERM=xterm-256color {command}; sleep 30")
+                   # COLUMNS/LINES inherited from a test runner would override the pane size.
+                   f"env -u COLUMNS -u LINES {exports} TERM=xterm-256color {command}; sleep 30")
 
     def keys(self, *keys: str) -> None:
         """Send keys as tmux names them (``Enter``, ``Escape``, ``S-Right``, ``q``)."""
