@@ -93,19 +93,29 @@ def split_tables(raw: bytes) -> Tables | None:
     """
     if not _LAYOUT.fullmatch(raw):
         return None
+    lines = raw.split(b"\n")  # "{", then per table: header, documents, "}," or "}"; "}", ""
+    ids = list(map(bytes.decode, _IDS.findall(raw)))  # every document's id, in file order
     tables: Tables = {}
-    at = 0
-    # In this layout only a table's header line ends in `":{`; documents end in `}`.
-    while (mark := raw.find(b'":{\n', at)) != -1:
-        name = raw[raw.rfind(b"\n", 0, mark) + 2 : mark].decode()
+    header, taken = 1, 0
+    while header < len(lines) - 2:
+        end = min(_index(lines, b"},", header), _index(lines, b"}", header))
+        name = lines[header][1:-3].decode()
         if name in tables:
             return None  # JSON keeps the last of two; leave that to the full parse
-        start = mark + 4
-        end = raw.find(b"\n}", start - 1)  # the table's closing line (at start - 1 if empty)
-        lines = raw[start:end].split(b"\n") if end > start else []
-        tables[name] = {line[1 : line.index(b'"', 1)].decode(): line for line in lines}
-        at = end + 1
+        count = end - header - 1
+        tables[name] = dict(zip(ids[taken : taken + count], lines[header + 1 : end], strict=True))
+        header, taken = end + 1, taken + count
     return tables
+
+
+_IDS = re.compile(rb'\n"(\d+)":\{')
+
+
+def _index(lines: list[bytes], line: bytes, start: int) -> int:
+    try:
+        return lines.index(line, start)
+    except ValueError:
+        return len(lines)
 
 
 def join_tables(tables: Tables) -> bytes:
@@ -114,16 +124,16 @@ def join_tables(tables: Tables) -> bytes:
     names = list(tables)
     for i, name in enumerate(names):
         out.append(orjson.dumps(name) + b":{")
+        # Stored lines keep the comma they were read with; every line but the last needs one.
         lines = [
-            doc if isinstance(doc, bytes) else b'"%s":%s' % (key.encode(), orjson.dumps(doc))
+            (doc if doc[-1] == 44 else doc + b",")  # 44 is the comma
+            if type(doc) is bytes
+            else b'"%s":%s,' % (key.encode(), orjson.dumps(doc))
             for key, doc in tables[name].items()
         ]
         if lines:
-            # Stored lines keep the comma they were read with; every line but the last has one.
-            last = lines.pop().removesuffix(b",")
-            lines = [line if line.endswith(b",") else line + b"," for line in lines]
-            lines.append(last)
-            out.append(b"\n".join(lines))
+            lines[-1] = lines[-1][:-1]
+            out += lines
         out.append(b"}," if i < len(names) - 1 else b"}")
     out.append(b"}\n")
-    return b"\n".join(out)
+    return b"\n".join(out)  # one join: the file's bytes are copied once

@@ -26,7 +26,7 @@ _BOM = b"\xef\xbb\xbf"
 
 def parse_tables(raw: bytes, path: Path) -> Tables:
     """Decode a store file, refusing anything that is not an object of tables of documents."""
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise corrupt(path, "the file is empty")
     if raw.startswith(_BOM):
         raise corrupt(path, "the file starts with a byte-order mark (not plain UTF-8 JSON)")

@@ -147,8 +147,11 @@ class Transaction:
             return current
         return _get(self.archive(block), deal_id)
 
-    def put_many(self, docs: Iterable[Doc]) -> None:
-        """Store deal documents, each in the file its status belongs to, and only there."""
+    def put_many(self, docs: Iterable[Doc], *, new: bool = False) -> None:
+        """Store deal documents, each in the file its status belongs to, and only there.
+
+        ``new`` says the ids were never stored, so no other file needs to be looked at.
+        """
         groups: dict[int | None, list[Doc]] = {}
         for doc in docs:
             block = None if doc_is_open(doc) else self.layout.block_of(doc["id"])
@@ -157,12 +160,16 @@ class Transaction:
             ids = [doc["id"] for doc in group]
             table = self.deals if block is None else self.archive(block)
             storage = self.main if block is None else self._archives[block][0]
-            self._drop(table, storage, ids)
+            if not new:
+                self._drop(table, storage, ids)
             table.insert_multiple(StoredDocument(doc, doc["id"]) for doc in group)
+            if block is not None:
+                self._gained.add(block)
+            if new:
+                continue
             if block is None:
                 self._drop_from_archives(ids)
             else:
-                self._gained.add(block)
                 self._drop_from_main(ids)
 
     def remove(self, ids: list[int]) -> None:
