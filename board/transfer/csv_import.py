@@ -55,7 +55,7 @@ def decode(data: bytes) -> str:
 
 
 def read_records(text: str) -> tuple[list[str], list[Record]]:
-    """The header and the non-blank rows, with formula-neutralised cells restored."""
+    """The header and the non-blank rows, cells as they are (formula quotes still on)."""
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count) if first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -65,7 +65,7 @@ def read_records(text: str) -> tuple[list[str], list[Record]]:
         start = reader.line_num + 1
         for cells in reader:
             if any(cells):
-                records.append(Record(start, [restore(cell) for cell in cells]))
+                records.append(Record(start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise InvalidInput(f"line {reader.line_num}: not valid CSV ({exc})") from None
@@ -95,7 +95,8 @@ def import_csv(data: bytes, options: ImportOptions, context: ImportContext,
         if len(cells) > width:
             raise InvalidInput(f"{len(cells)} cells, but the header names {width} columns")
         check_cells(headers, cells)
-        row = {name: cells[index] if index < len(cells) else "" for name, index in wanted}
+        row = {name: restore(cells[index]) if index < len(cells) else ""
+               for name, index in wanted}
         return replay(reader.read(row), deal_id=deal_id, pipeline=context.pipeline,
                       by=context.by, now=context.now)
 

@@ -125,7 +125,9 @@ class RowReader:
 
     def _stage_and_status(self, stage_cell: str, status_cell: str, won_cell: str,
                           lost_cell: str) -> tuple[str, Status]:
-        folded = fold(status_cell)
+        folded = status_cell.strip().lower()
+        if folded not in _STATUS:
+            folded = fold(status_cell)
         if folded not in _STATUS:
             deleted = " (deleted deals are not imported)" if folded == "deleted" else ""
             raise InvalidInput(
