@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -12,9 +12,9 @@ from board.deal import Deal, Event, Status
 from board.errors import Conflict, InvalidInput, NotFound
 from board.spend import Spend
 from board.timestamps import iso
-from storage.document_lines import StoredDocument, corrupt
+from storage.document_lines import StoredDocument, corrupt, decoded
 from storage.json_storage import document, documents
-from storage.layout import StoreLayout, doc_is_open, newer, stamp_of
+from storage.layout import StoreLayout, doc_is_open, doc_version, stamp_of
 from storage.meta_doc import meta_from_doc
 from storage.repository import Snapshot, StoreMeta
 from storage.transaction import Doc, Transaction, transaction
@@ -28,6 +28,7 @@ class TinyDBRepository:
         self.lock_timeout = lock_timeout
         self.currency = currency
         self._layout = StoreLayout(path)
+        self._by_line: dict[bytes, Deal] = {}
 
     def _read(self) -> AbstractContextManager[Transaction]:
         return transaction(
@@ -56,19 +57,32 @@ class TinyDBRepository:
         except (InvalidInput, ValueError) as err:
             raise corrupt(self.path, f"spend entry {spend_id} cannot be read ({err})") from None
 
-    def _docs(self, txn: Transaction, *, closed: bool) -> Iterator[tuple[int, Doc]]:
-        """Raw deal documents in id order; the higher version of a doubled deal wins."""
-        docs: dict[int, Doc] = {doc.doc_id: doc for doc in documents(txn.deals)}
+    def _deals(self, txn: Transaction, *, closed: bool) -> list[Deal]:
+        """Deals in id order, open ones only unless ``closed``."""
+        found = self._main_deals(txn)
         if closed:
             for block in txn.archive_blocks():
-                for closed_doc in documents(txn.archive(block)):
-                    mine = docs.get(closed_doc.doc_id)
-                    if mine is None or not newer(mine, closed_doc, first_is_main=True):
-                        docs[closed_doc.doc_id] = closed_doc
-        for deal_id in sorted(docs):
-            doc = docs[deal_id]
-            if closed or doc_is_open(doc):
-                yield deal_id, doc
+                for doc in documents(txn.archive(block)):
+                    mine = found.get(doc.doc_id)
+                    # After `begin` no deal is in two files; were one, its newer copy would win.
+                    if mine is None or doc_version(doc) > mine.version:
+                        found[doc.doc_id] = self._decode(doc, doc.doc_id)
+        return [found[i] for i in sorted(found) if closed or found[i].is_open]
+
+    def _main_deals(self, txn: Transaction) -> dict[int, Deal]:
+        # Decoding is most of the cost of reading the board, and an unchanged line decodes to
+        # the same immutable deal: keep the last read's deals by line, for the next read.
+        cache, kept, found = self._by_line, {}, {}
+        for key, value in txn.main_deal_lines().items():
+            deal_id = int(key)
+            if type(value) is bytes:
+                deal = cache.get(value) or self._decode(decoded(value, deal_id, self.path), deal_id)
+                kept[value] = deal
+            else:
+                deal = self._decode(value, deal_id)
+            found[deal_id] = deal
+        self._by_line = kept
+        return found
 
     def _current(self, txn: Transaction, deal_id: int) -> Deal:
         doc = txn.find(deal_id)
@@ -99,10 +113,8 @@ class TinyDBRepository:
     def snapshot(self, *, include_closed: bool = True) -> Snapshot:
         """Everything in one locked read; without closed deals only the main file is read."""
         with self._read() as txn:
-            docs = self._docs(txn, closed=include_closed)
-            deals = tuple(self._decode(doc, deal_id) for deal_id, doc in docs)
             return Snapshot(
-                deals=deals,
+                deals=tuple(self._deals(txn, closed=include_closed)),
                 spend=self._spend(txn),
                 meta=meta_from_doc(txn.meta_doc, self.path),
                 stamp=txn.main.stamp or (),
@@ -123,8 +135,7 @@ class TinyDBRepository:
         """Deals filtered by status (``None`` = all), stage and owner, ordered by id."""
         with self._read() as txn:
             found = []
-            for deal_id, doc in self._docs(txn, closed=status is not Status.OPEN):
-                deal = self._decode(doc, deal_id)
+            for deal in self._deals(txn, closed=status is not Status.OPEN):
                 if (
                     (status is None or deal.status is status)
                     and (stage is None or deal.stage == stage)

@@ -124,6 +124,10 @@ class Transaction:
         """Make sure ``used`` is never handed out again."""
         self.meta_doc["next_deal_id"] = max(self.next_deal_id, used + 1)
 
+    def main_deal_lines(self) -> dict[str, Any]:
+        """The main file's deals table as stored: unread documents are still their lines."""
+        return _stored(self.main)
+
     def archive(self, block: int) -> Table:
         """The deals table of one archive file, read on first use."""
         if block not in self._archives:

@@ -141,3 +141,12 @@ def test_a_missing_archive_file_is_read_as_an_empty_block(
 
 def test_open_repository_gives_the_tinydb_store(store_path: Path) -> None:
     assert isinstance(open_repository(store_path), TinyDBRepository)
+
+
+def test_unchanged_deals_are_not_decoded_again(repo: TinyDBRepository) -> None:
+    repo.add_many(lambda first: [maker(f"Deal {i}")(first + i) for i in range(4)])
+    before = repo.snapshot(include_closed=False).deals
+    moved = repo.change(2, lambda d: journey.move(d, "interest", pipeline=P, by="maya", now=T0))
+    after = repo.snapshot(include_closed=False).deals
+    assert after == (before[0], moved, before[2], before[3])
+    assert after[0] is before[0] and after[2] is before[2]
