@@ -71,12 +71,6 @@ class JsonFileStorage(Storage):
         self._tables: Tables | None = None
         self._loaded = False
 
-    @property
-    def exists(self) -> bool:
-        """Whether the file was there when it was read."""
-        self.read()
-        return self.raw is not None
-
     def read(self) -> Tables | None:
         """The tables, reading the file on the first call only."""
         if not self._loaded:
@@ -89,6 +83,10 @@ class JsonFileStorage(Storage):
             self._tables = None if self.raw is None else parse_tables(self.raw, self.path)
             self._loaded = True
         return self._tables
+
+    def treat_as_missing(self) -> None:
+        """Read as an empty store from now on, without looking at the file."""
+        self.raw, self._tables, self._loaded = None, None, True
 
     def write(self, data: Tables) -> None:
         """Keep the new tables in memory; `prepare` puts them on disk."""

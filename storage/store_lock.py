@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import pwd
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,36 +22,33 @@ from board.errors import StoreLocked
 from board.timestamps import iso
 from storage.atomic import NEW_FILE_MODE
 
-_OPEN = os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC
 _FIRST_WAIT = 0.002
 _MAX_WAIT = 0.05
 
 
 def _user() -> str:
-    import pwd  # only when a writer actually takes the lock
-
     try:
         return pwd.getpwuid(os.getuid()).pw_name
     except KeyError:
         return os.environ.get("USER") or str(os.getuid())
 
 
-def _open(path: Path, *, create: bool) -> int:
+def _open(path: Path, *, exclusive: bool) -> int:
+    # A reader needs no write access to the lock file: flock works on a read-only descriptor.
+    flags = (os.O_RDWR if exclusive else os.O_RDONLY) | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
-        if create:
-            try:
-                fd = os.open(path, _OPEN | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
-            except FileExistsError:
-                return os.open(path, _OPEN)
-            os.fchmod(fd, NEW_FILE_MODE)  # the umask may have taken bits away
-            return fd
-        return os.open(path, _OPEN)
-    except OSError as err:
+        try:
+            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
+        except FileExistsError:
+            return os.open(path, flags)
+        os.fchmod(fd, NEW_FILE_MODE)  # the umask may have taken bits away
+        return fd
+    except OSError:
         if path.is_symlink():
             raise StoreLocked(
                 f"{path} is a symbolic link, not a lock file; refusing to follow it (remove it)"
             ) from None
-        raise err
+        raise
 
 
 def _holder(fd: int) -> str:
@@ -79,10 +77,12 @@ def store_lock(path: Path, *, exclusive: bool, timeout: float) -> Iterator[None]
     that does not exist yet is skipped when the file cannot be created (a read-only store).
     """
     try:
-        fd = _open(path, create=True)
+        fd: int | None = _open(path, exclusive=exclusive)
     except PermissionError:
         if exclusive:
             raise
+        fd = None
+    if fd is None:
         yield
         return
     try:

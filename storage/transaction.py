@@ -99,10 +99,10 @@ class Transaction:
         for key in list(_stored(self._archives[block][0])):
             deal_id = int(key)
             self.bump_next_deal_id(deal_id)
-            copy = _get(self.deals, deal_id)
-            if copy is None:
+            copy, closed = _get(self.deals, deal_id), _get(archive, deal_id)
+            if copy is None or closed is None:
                 continue
-            if newer(copy, _get(archive, deal_id) or {}, first_is_main=True):
+            if newer(copy, closed, first_is_main=True):
                 archive.remove(doc_ids=[deal_id])
             else:
                 self.deals.remove(doc_ids=[deal_id])
@@ -210,7 +210,8 @@ class Transaction:
             for block, (storage, _) in sorted(self._archives.items()):
                 if storage.dirty:
                     make_dir(self.layout.archive_dir)
-                    pending = storage.prepare(mode=existing_mode(storage.path) or mode)
+                    own = existing_mode(storage.path)
+                    pending = storage.prepare(mode=mode if own is None else own)
                     stamps[block] = pending.stamp
                     (before if block in self._gained else after).append(pending)
             self.meta_doc["archives"] = {str(b): list(s) for b, s in sorted(stamps.items())}
@@ -247,7 +248,8 @@ def transaction(
     if write:
         make_dir(layout.main.parent)
     elif not layout.main.exists() and not layout.lock.exists():
-        yield txn  # nothing stored yet, and reading must create nothing
+        txn.main.treat_as_missing()  # nothing stored yet, and reading must create nothing
+        yield txn
         return
     with store_lock(layout.lock, exclusive=write, timeout=timeout):
         txn.begin()
