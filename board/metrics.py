@@ -24,7 +24,14 @@ from board.metrics_result import (
     StageStep,
     cents,
 )
-from board.metrics_window import NamedWindow, Window, preset_windows, window_from, window_text
+from board.metrics_window import (
+    NamedWindow,
+    Window,
+    all_time,
+    preset_windows,
+    window_from,
+    window_text,
+)
 from board.settings import Settings
 from board.spend import Spend
 from board.stages import Team
@@ -38,6 +45,7 @@ __all__ = [
     "SourcedRevenue",
     "StageStep",
     "Window",
+    "all_time",
     "compute_metrics",
     "customer_key",
     "preset_windows",
@@ -72,9 +80,8 @@ def compute_metrics(
     With an owner, spend (which belongs to teams, not people) and all that derives from it
     is undefined.
     """
-    chosen = [d for d in deals if owner is None or d.owner == owner]
-    state = _count_states(chosen, settings, window)
-    flow = _walk_histories(chosen, settings, window, now)
+    chosen = deals if owner is None else (d for d in deals if d.owner == owner)
+    state, flow = _tally(chosen, settings, window, now)
     marketing_spend = sales_spend = _ZERO
     for entry in spend:
         if window.since <= entry.on < window.until:
@@ -134,46 +141,6 @@ class _States:
     customers: set[str] = field(default_factory=set)
 
 
-def _count_states(deals: list[Deal], settings: Settings, window: Window) -> _States:
-    since, until = window.since, window.until
-    probability = {s.key: s.probability for s in settings.pipeline.stages}
-    sales_keys = frozenset(s.key for s in settings.pipeline.sales)
-    weeks = len(window.weeks())
-    out = _States(week_revenue=[_ZERO] * weeks)
-    open_values: list[Decimal] = []
-    weighted: list[Decimal] = []
-    won_values: list[Decimal] = []
-    for deal in deals:
-        status = deal.status
-        if status is _OPEN:
-            open_values.append(deal.value)
-            weighted.append(deal.value * probability.get(deal.stage, _ZERO))
-            out.open_sales += deal.stage in sales_keys
-        elif status is _WON:
-            won_at = deal.won_at
-            if won_at is None or won_at >= until:
-                continue
-            out.won_to_date += deal.value
-            out.customers.add(deal.company or deal.title)
-            if won_at < since:
-                continue
-            won_values.append(deal.value)
-            if deal.history and deal.history[0].data.get("sales_sourced"):
-                out.by_sales += deal.value
-            age = won_at - deal.created_at
-            out.cycle_seconds += age.days * 86400 + age.seconds
-            # Weeks are counted back from until: won_at falls ceil(wait / week) buckets back.
-            wait = until - won_at
-            ago = -(-(wait.days * 86400 + wait.seconds + (wait.microseconds > 0)) // _WEEK)
-            out.week_revenue[weeks - ago] += deal.value
-        elif deal.lost_at is not None and since <= deal.lost_at < until:
-            out.lost += 1
-    out.open_deals, out.pipeline_value = len(open_values), sum(open_values, _ZERO)
-    out.weighted = sum(weighted, _ZERO)
-    out.won, out.revenue = len(won_values), sum(won_values, _ZERO)
-    return out
-
-
 @dataclass(slots=True)
 class _Flow:
     """What happened in the window, read from the histories."""
@@ -191,21 +158,55 @@ class _Flow:
     to_accept: list[float] = field(default_factory=list)
 
 
-def _walk_histories(  # noqa: PLR0915 -- one loop over every event, kept flat for speed
-    deals: list[Deal], settings: Settings, window: Window, now: datetime
-) -> _Flow:
+def _tally(  # noqa: PLR0915 -- the one loop over every deal and event, kept flat
+    deals: Iterable[Deal], settings: Settings, window: Window, now: datetime
+) -> tuple[_States, _Flow]:
+    # Locals rather than attributes, and each deal touched once: at 100k deals the time goes
+    # into fetching objects from memory, so the loop reads as few of them as it can.
     since, until = window.since, window.until
     sla = timedelta(hours=settings.handoff_sla_hours)
     horizon = min(until, now)  # a pending handoff's wait is judged here
-    mql = settings.pipeline.mql.key
-    index = {key: i for i, key in enumerate(settings.pipeline.keys)}
-    out = _Flow(tops=[0] * len(index))
-    to_handoff, to_accept, tops = out.to_handoff, out.to_accept, out.tops
+    pipeline = settings.pipeline
+    mql = pipeline.mql.key
+    index = {key: i for i, key in enumerate(pipeline.keys)}
+    open_by_stage: dict[str, list[Decimal]] = {key: [] for key in pipeline.keys}
+    open_elsewhere: list[Decimal] = []  # in a stage the config no longer has: weight 0
+    weeks = len(window.weeks())
+    state = _States(week_revenue=[_ZERO] * weeks)
+    flow = _Flow(tops=[0] * len(index))
+    week_revenue, customers = state.week_revenue, state.customers
+    to_handoff, to_accept, tops = flow.to_handoff, flow.to_accept, flow.tops
+    won_values: list[Decimal] = []
+    by_sales = won_to_date = _ZERO
+    lost = cycle_seconds = 0
     leads = mqls = mqls_accepted = handoffs = accepts = rejects = breaches = 0
     for deal in deals:
-        history = deal.history
-        if deal.created_at >= until or not history or history[-1].at < since:
-            continue  # nothing of this deal happened in the window
+        # What the deal is now: the open pipeline, or a win or loss at its current date.
+        status = deal.status
+        if status is _OPEN:
+            open_by_stage.get(deal.stage, open_elsewhere).append(deal.value)
+        elif status is _WON:
+            won_at = deal.won_at
+            if won_at is not None and won_at < until:
+                won_to_date += deal.value
+                customers.add(deal.company or deal.title)
+                if won_at >= since:
+                    won_values.append(deal.value)
+                    if deal.history and deal.history[0].data.get("sales_sourced"):
+                        by_sales += deal.value
+                    age = won_at - deal.created_at
+                    cycle_seconds += age.days * 86400 + age.seconds
+                    # Weeks count back from until: won_at is ceil(wait / week) buckets back.
+                    wait = until - won_at
+                    ago = -(-(wait.days * 86400 + wait.seconds + (wait.microseconds > 0))
+                            // _WEEK)
+                    week_revenue[weeks - ago] += deal.value
+        elif deal.lost_at is not None and since <= deal.lost_at < until:
+            lost += 1
+
+        # What happened in the window, from the history (skipped when it all came before).
+        if deal.created_at >= until or not deal.history or deal.history[-1].at < since:
+            continue
         cohort = deal.created_at >= since
         leads += cohort
         top = -1
@@ -214,7 +215,7 @@ def _walk_histories(  # noqa: PLR0915 -- one loop over every event, kept flat fo
         handoff_at: datetime | None = None  # the latest handoff, answered or not
         pending_at: datetime | None = None  # the latest handoff while it awaits an answer
         handoff_counts = accepted = False
-        for event in history:
+        for event in deal.history:
             kind = event.kind
             if kind is _MOVED or kind is _CREATED or kind is _REJECTED:
                 to = event.data.get("to", "")
@@ -265,9 +266,23 @@ def _walk_histories(  # noqa: PLR0915 -- one loop over every event, kept flat fo
             mqls_accepted += accepted
         if top >= 0:
             tops[top] += 1
-    out.leads, out.mqls, out.mqls_accepted = leads, mqls, mqls_accepted
-    out.handoffs, out.accepts, out.rejects, out.breaches = handoffs, accepts, rejects, breaches
-    return out
+
+    for stage in pipeline.stages:
+        values = open_by_stage[stage.key]
+        total = sum(values, _ZERO)
+        state.open_deals += len(values)
+        state.pipeline_value += total
+        state.weighted += total * stage.probability
+        if stage.team is Team.SALES:
+            state.open_sales += len(values)
+    state.open_deals += len(open_elsewhere)
+    state.pipeline_value += sum(open_elsewhere, _ZERO)
+    state.won, state.revenue = len(won_values), sum(won_values, _ZERO)
+    state.lost, state.by_sales, state.cycle_seconds = lost, by_sales, cycle_seconds
+    state.won_to_date = won_to_date
+    flow.leads, flow.mqls, flow.mqls_accepted = leads, mqls, mqls_accepted
+    flow.handoffs, flow.accepts, flow.rejects, flow.breaches = handoffs, accepts, rejects, breaches
+    return state, flow
 
 
 def _median(values: list[float]) -> float | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from board.deal import Deal
 from board.errors import InvalidInput
 from board.timestamps import iso, utc
 
@@ -50,6 +52,13 @@ def window_from(
     end = utc(until) if until is not None else utc(now)
     start = utc(since) if since is not None else end - timedelta(days=days)
     return Window(start, end)
+
+
+def all_time(deals: Iterable[Deal], now: datetime) -> Window:
+    """From 00:00 UTC of the day the first deal was created (or now, with none) up to now."""
+    end = utc(now)
+    first = min((deal.created_at for deal in deals), default=end)
+    return Window(min(datetime(first.year, first.month, first.day, tzinfo=UTC), end), end)
 
 
 @dataclass(frozen=True, slots=True)

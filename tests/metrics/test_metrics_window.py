@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from board.errors import InvalidInput
-from board.metrics import Window, preset_windows, window_from, window_text
+from board.metrics import Window, all_time, preset_windows, window_from, window_text
+from tests.metrics.dataset import october_deals
 
 NOW = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
 
@@ -58,3 +59,8 @@ def test_window_text_shows_times_only_when_needed() -> None:
     midnights = Window(datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC))
     assert window_text(midnights) == "2026-10-01 → 2026-11-01"
     assert window_text(Window(midnights.since, NOW)) == "2026-10-01 → 2026-11-22 09:30"
+
+
+def test_all_time_starts_on_the_first_deals_day() -> None:
+    assert all_time(october_deals(), NOW) == Window(datetime(2026, 8, 1, tzinfo=UTC), NOW)
+    assert all_time([], NOW) == Window(datetime(2026, 11, 22, tzinfo=UTC), NOW)
