@@ -183,10 +183,11 @@ def _tally(  # noqa: PLR0915 -- the one loop over every deal and event, kept fla
     for deal in deals:
         # What the deal is now: the open pipeline, or a win or loss at its current date.
         status = deal.status
+        closed_at: datetime | None = None
         if status is _OPEN:
             open_by_stage.get(deal.stage, open_elsewhere).append(deal.value)
         elif status is _WON:
-            won_at = deal.won_at
+            won_at = closed_at = deal.won_at
             if won_at is not None and won_at < until:
                 won_to_date += deal.value
                 customers.add(deal.company or deal.title)
@@ -201,11 +202,20 @@ def _tally(  # noqa: PLR0915 -- the one loop over every deal and event, kept fla
                     ago = -(-(wait.days * 86400 + wait.seconds + (wait.microseconds > 0))
                             // _WEEK)
                     week_revenue[weeks - ago] += deal.value
-        elif deal.lost_at is not None and since <= deal.lost_at < until:
-            lost += 1
+        else:
+            closed_at = deal.lost_at
+            if closed_at is not None and since <= closed_at < until:
+                lost += 1
 
-        # What happened in the window, from the history (skipped when it all came before).
-        if deal.created_at >= until or not deal.history or deal.history[-1].at < since:
+        # What happened in the window, from the history, skipped when it all came before:
+        # after a win or loss only edits can follow (a reopening makes the deal open again),
+        # so a closed deal's history need not even be read to know that.
+        if deal.created_at >= until:
+            continue
+        if closed_at is not None:
+            if closed_at < since:
+                continue
+        elif not deal.history or deal.history[-1].at < since:
             continue
         cohort = deal.created_at >= since
         leads += cohort
