@@ -122,6 +122,8 @@ def import_deals(env: Env, file: BinaryIO, fmt: str | None, dry_run: bool,
     if plan.errors:
         _refuse(plan, as_json)
     if dry_run:
+        if keep_ids:
+            plan.numbered_from(context.first_id)  # refused now rather than at the real import
         _show_dry_run(env, plan, as_json)
         return
     if not plan.deals:

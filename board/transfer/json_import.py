@@ -100,6 +100,8 @@ def import_json(data: bytes, options: ImportOptions, context: ImportContext, *, 
         if _is_funnel(item.doc):
             deal = funnel_deal(item.doc, context.pipeline)
             return deal if options.keep_ids else dataclasses.replace(deal, id=deal_id)
+        if not isinstance(item.doc, Mapping):
+            raise InvalidInput(f"expected a deal (a JSON object), got {type(item.doc).__name__}")
         if options.keep_ids:
             raise InvalidInput("--keep-ids: only deals exported by Funnel (with history) keep ids")
         row = rows[id(item)]
@@ -169,7 +171,7 @@ def _strings(value: Any, path: str, found: list[tuple[str, str]]) -> None:
 
 def _flatten(doc: Any) -> dict[str, str]:
     if not isinstance(doc, Mapping):
-        return {"": json.dumps(doc)}  # no title column: reported as an error for the item
+        return {}  # refused by `make`
     row: dict[str, str] = {}
     for key, value in doc.items():
         if key == "handoff" and isinstance(value, Mapping):

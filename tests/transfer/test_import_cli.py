@@ -210,3 +210,33 @@ def test_export_errors_are_one_line(funnel: Funnel, tmp_path: Path) -> None:
     assert "--excel applies to CSV only" in result.stderr
     result = funnel("export", "-o", str(tmp_path / "missing" / "out.csv"))
     assert (result.exit_code, result.stderr.count("\n")) == (5, 1)
+
+
+def test_bad_rows_with_json_list_the_errors_on_stdout_too(funnel: Funnel, tmp_path: Path) -> None:
+    result = funnel("import", write(tmp_path, "in.csv", "Deal Name,Amount\nA,lots\nB,2\n"),
+                    "--json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["deals"] == 0 and data["errors"] == [
+        {"where": "line 2",
+         "message": "value 'lots' is not an amount (try 12500, 12,500.50 or 12.5k)"}]
+
+
+def test_items_of_a_json_array_that_are_not_deals(funnel: Funnel, tmp_path: Path) -> None:
+    result = funnel("import", write(tmp_path, "in.json", '[{"title": "A"}, 3, ["B"]]'))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:2] == [
+        "item 2: expected a deal (a JSON object), got int",
+        "item 3: expected a deal (a JSON object), got list"]
+
+
+def test_a_dry_run_with_keep_ids_checks_the_ids(funnel: Funnel, other: Funnel,
+                                                tmp_path: Path) -> None:
+    funnel.ok("import", str(FIXTURES / "pipedrive_deals.csv"))
+    path = tmp_path / "out.json"
+    funnel.ok("export", "-o", str(path))
+    other.ok("add", "Takes id 1")
+    before = other.fingerprint()
+    result = other("import", str(path), "--keep-ids", "--dry-run")
+    assert result.exit_code == 1 and "deal 1 cannot keep its id" in result.stderr
+    assert other.fingerprint() == before
