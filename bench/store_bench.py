@@ -3,7 +3,8 @@
 Builds stores of 1k, 10k and 100k deals (8% open, the rest won or lost, each with a history
 of 3 to 6 events) and times, in fresh processes, ``python -c pass``, ``python -c "import
 click, tinydb"`` (the floor), the imports an add needs, and a script that opens the repository
-and adds one deal. The commands run in interleaved rounds so that a busy machine slows all of
+and adds one deal, and one that reads the open board (`snapshot(include_closed=False)`, what
+the board does at start-up). The commands run in interleaved rounds so that a busy machine slows all of
 them alike; the table gives medians and each one's ratio to the floor (the target for an add
 is at most 2x).
 
@@ -49,6 +50,13 @@ repo = open_repository(Path(sys.argv[1]))
 now = datetime.now(UTC)
 draft = DealDraft("Bench lead", company="Bench Ltd")
 repo.add(lambda i: new_deal(draft, deal_id=i, pipeline=DEFAULT_PIPELINE, by="bench", now=now))
+"""
+
+OPEN_BOARD = """
+import sys
+from pathlib import Path
+from storage import open_repository
+open_repository(Path(sys.argv[1])).snapshot(include_closed=False)
 """
 
 
@@ -116,6 +124,7 @@ def main() -> None:
             print(f"built {size:,} deals in {time.perf_counter() - start:.1f} s"
                   f" (main file {mb:.1f} MB)")
             commands[f"add at {size:,} deals"] = [python, "-c", ADD_ONE, str(path)]
+            commands[f"open board at {size:,} deals"] = [python, "-c", OPEN_BOARD, str(path)]
         times: dict[str, list[float]] = {name: [] for name in commands}
         for argv in commands.values():
             _timed(argv, env)  # compiles and caches bytecode, warms the page cache
