@@ -137,7 +137,8 @@ def remove_stale_temps(directory: Path, *, prefix: str = "") -> list[Path]:
     """Remove temp files left by crashed writers; call it only while holding the store's lock.
 
     A temp file is stale when its writer's pid is gone or it is older than `STALE_AFTER`
-    seconds. Only names starting with ``.<prefix>`` are considered.
+    seconds. With a ``prefix``, only temp files of the file ``prefix`` or of ``prefix.*``
+    (its backups) are considered: another store may share the directory.
     """
     removed: list[Path] = []
     try:
@@ -147,7 +148,8 @@ def remove_stale_temps(directory: Path, *, prefix: str = "") -> list[Path]:
     now = time.time()
     for entry in entries:
         match = _TEMP_NAME.match(entry.name)
-        if not match or not match.group("target").startswith(prefix):
+        target = match.group("target") if match else ""
+        if not match or (prefix and target != prefix and not target.startswith(prefix + ".")):
             continue
         try:
             age = now - entry.stat(follow_symlinks=False).st_mtime

@@ -116,13 +116,14 @@ def test_temp_files_of_dead_or_stale_writers_are_removed_by_the_next_write(
         old = store_path.with_name(f".board.json.{sleeper.pid}.ffff0000.tmp")
         busy = store_path.with_name(f".board.json.{sleeper.pid}.tmp")
         unrelated = store_path.with_name(f".notes.txt.{dead_pid}.tmp")
-        for file in (*leftovers, old, busy, unrelated):
+        other_store = store_path.with_name(f".board.json2.{dead_pid}.tmp")
+        for file in (*leftovers, old, busy, unrelated, other_store):
             file.write_bytes(b"half a file")
         os.utime(old, (time.time() - 60, time.time() - 60))
         repo.add(maker())
         for file in (*leftovers, old):
             assert not file.exists(), file
-        assert busy.exists() and unrelated.exists()
+        assert busy.exists() and unrelated.exists() and other_store.exists()
     finally:
         sleeper.kill()
         sleeper.wait()
