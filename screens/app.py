@@ -6,6 +6,8 @@ import getpass
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import PurePath
+from typing import ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -24,7 +26,9 @@ def system_clock() -> datetime:
 class FunnelApp(App[None]):
     """The pipeline board; ``clock`` and ``user`` are injected so tests can pin them."""
 
-    CSS_PATH = "app.tcss"
+    # The board's own sheet is loaded with the app's: the board is the default screen, and
+    # Textual reads a screen's CSS_PATH only for screens that are pushed.
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "board_screen.tcss"]
     TITLE = "Funnel"
 
     def __init__(
@@ -45,10 +49,9 @@ class FunnelApp(App[None]):
         if settings.theme in self.available_themes:
             self.theme = settings.theme
 
-    def on_mount(self) -> None:
-        # Pushed rather than made the default screen: only pushed screens load their CSS_PATH.
-        self.push_screen(BoardScreen(self.repository, self.settings, clock=self.clock,
-                                     user=self.user, blink=self.cursor_blink))
+    def get_default_screen(self) -> BoardScreen:
+        return BoardScreen(self.repository, self.settings, clock=self.clock, user=self.user,
+                           blink=self.cursor_blink)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every key of the screen is also a command, named as in the footer."""

@@ -36,14 +36,13 @@ KEY_NAMES = {
 }
 """How keys are written on the help screen."""
 
-_MOVE = Binding.Group("Move deal")
+_MOVE = Binding.Group("Move deal ")  # the footer sets no space after a group's label
 _SELECTED = {"detail", "edit", "delete"}
 
 
 class BoardScreen(BoardSync):
     """The pipeline board with its side panel, filter line and footer."""
 
-    CSS_PATH = "board_screen.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "detail", "Detail", tooltip="Show every field and the history"),
         Binding("a", "add", "Add", tooltip="Add a deal"),

@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -24,7 +25,7 @@ from board.errors import Conflict, FunnelError, StoreLocked
 from board.settings import Settings
 from board.text import printable
 from screens.board_view import BoardView
-from screens.column_data import build_columns
+from screens.column_data import ColumnData, build_columns
 from screens.deal_filter import DealFilter
 from screens.side_panel import SidePanel
 from screens.store_writer import Intent, StoreWriter, WriteJob
@@ -42,6 +43,8 @@ POLL_SECONDS = 0.4
 WINDOWS: tuple[tuple[int | None, str], ...] = (
     (30, "last 30 d"), (90, "last 90 d"), (365, "last 1 y"), (None, "all time"),
 )
+PANEL_WIDTH = 30
+"""Columns the side panel takes (as in board_screen.tcss)."""
 PANEL_MIN_WIDTH = 100
 """Below this many columns the side panel hides itself to leave room for the board."""
 
@@ -80,6 +83,8 @@ class BoardSync(Screen[None]):
         self._busy_shown = False
         self._minute = -1
         self._available: tuple[bool | None, ...] = ()
+        self._columns: tuple[ColumnData, ...] = ()
+        self._in_flight = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-line")
@@ -94,9 +99,16 @@ class BoardSync(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one(BoardView).focus()
+        board = self.query_one(BoardView)
+        board.focus()
+        panel = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
+        board.fit_columns(self.app.size.width - (PANEL_WIDTH if panel else 0))
         self._status()
         self.run_worker(self._write_loop, thread=True, group="write", exit_on_error=True)
+        # Read once the first frame is out: parsing a big store must not delay the picture.
+        self.call_after_refresh(self._first_read)
+
+    def _first_read(self) -> None:
         self.set_interval(POLL_SECONDS, self._poll)
         self._read(force=True)
 
@@ -131,11 +143,13 @@ class BoardSync(Screen[None]):
             self._reading = False
 
     def _apply_snapshot(self, snapshot: Snapshot, stamp: tuple[int, ...], seq: int) -> None:
+        if not self.is_attached:
+            return  # the app is closing
         if seq != self._write_seq:
             self._stamp = None  # a write landed while reading: this read may predate it
             return
         self._busy_shown = False
-        self._stamp = snapshot.stamp or stamp
+        self._stamp = stamp  # what `stamp()` said before this read; a newer write re-reads
         deals = {deal.id: deal for deal in snapshot.deals}
         for deal_id, mine in self._pending.items():
             stored = deals.get(deal_id)
@@ -148,12 +162,16 @@ class BoardSync(Screen[None]):
         self._render_board()
 
     def _store_busy(self, exc: StoreLocked) -> None:
+        if not self.is_attached:
+            return  # the app is closing
         if not self._busy_shown:
             self._busy_shown = True
             self.notify(f"{exc} Retrying…", title="Store busy", severity="warning",
                         markup=False)
 
     def _problem(self, exc: FunnelError) -> None:
+        if not self.is_attached:
+            return  # the app is closing
         self.notify(str(exc), title="Cannot read the store", severity="error", markup=False)
 
     # Showing -----------------------------------------------------------------------------
@@ -164,16 +182,25 @@ class BoardSync(Screen[None]):
         return self.query_one(BoardView).selected
 
     def _render_board(self, keep: int | None = None) -> None:
+        if not self.is_attached:
+            return  # the app is closing
+        try:
+            self._show_columns(keep)
+        except NoMatches:
+            return  # a read landed while the app tore its widgets down
+
+    def _show_columns(self, keep: int | None) -> None:
         now = self.clock()
         self._minute = now.minute
         board = self.query_one(BoardView)
         if keep is None and board.selected is not None:
             keep = board.selected.id
-        columns = build_columns(self.deals.values(), self.settings.pipeline, self.deal_filter)
-        board.show(columns, now, self.settings.handoff_sla_hours, keep)
-        shown = build_columns(self.deals.values(), self.settings.pipeline)
-        empty = self.loaded and not any(column.deals for column in shown)
-        self.query_one("#empty").display = empty
+        self._columns = build_columns(self.deals.values(), self.settings.pipeline,
+                                      self.deal_filter)
+        board.show(self._columns, now, self.settings.handoff_sla_hours, keep)
+        shown = self._columns if not self.deal_filter.active else build_columns(
+            self.deals.values(), self.settings.pipeline)
+        self.query_one("#empty").display = self.loaded and not any(c.deals for c in shown)
         self._status()
         self._show_panel()
 
@@ -181,9 +208,8 @@ class BoardSync(Screen[None]):
         panel = self.query_one(SidePanel)
         panel.display = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
         if panel.display and self.loaded:
-            panel.show(list(self.deals.values()), self.settings.pipeline, self.clock(),
-                       self.settings.handoff_sla_hours, self.settings.currency,
-                       WINDOWS[self.window][1])
+            panel.show(self._columns, self.clock(), self.settings.handoff_sla_hours,
+                       self.settings.currency, WINDOWS[self.window][1])
 
     def _status(self) -> None:
         parts = [Content.styled(" FUNNEL ", "bold reverse"),
@@ -191,15 +217,15 @@ class BoardSync(Screen[None]):
         if not self.loaded:
             parts.append(Content("  loading…"))
         else:
-            open_count = sum(1 for deal in self.deals.values() if deal.is_open)
+            open_count = sum(column.count for column in self._columns[:-1])
             parts.append(Content(f"  {open_count:,} open"))
             if self.deal_filter.active:
                 parts.append(Content.styled(f"  showing: {self.deal_filter.describe()}",
                                             "bold $text-warning"))
-        if not self.writer.idle or self._pending:
+        if self.saving:
             parts.append(Content.styled("  saving…", "$text-muted"))
         parts.append(Content.styled(f"  @{self.user}", "$text-muted"))
-        self.query_one("#status-line", Static).update(Content.assemble(*parts))
+        self.query_one("#status-line", Static).update(Content.assemble(*parts), layout=False)
 
     def on_resize(self) -> None:
         """The panel hides on narrow terminals."""
@@ -207,7 +233,8 @@ class BoardSync(Screen[None]):
 
     @on(BoardView.Selected)
     def _selection_changed(self) -> None:
-        self.refresh_keys()
+        # After the frame: the footer rebuilds itself, which must not delay the cursor.
+        self.call_after_refresh(self.refresh_keys)
 
     def refresh_keys(self) -> None:
         """Refresh the footer, but only when a key became (un)available: it rebuilds itself."""
@@ -242,10 +269,20 @@ class BoardSync(Screen[None]):
             else:
                 self.deals[deal_id] = shown
             self._render_board(keep=deal_id if shown is not None else None)
-        self.writer.submit(job)
+        # Queue the write once this frame is out: encoding a big store holds the GIL.
+        self._in_flight += 1
+        self.call_after_refresh(self.writer.submit, job)
         self._status()
 
+    @property
+    def saving(self) -> bool:
+        """Whether some of my changes are not in the store yet."""
+        return self._in_flight > 0
+
     def _write_done(self, job: WriteJob, transition: Transition) -> None:
+        if not self.is_attached:
+            return  # the app is closing
+        self._in_flight -= 1
         self._write_seq += 1
         self._pending.pop(transition.deal_id, None)
         if transition.new is None:
@@ -265,6 +302,9 @@ class BoardSync(Screen[None]):
         self.refresh_keys()
 
     def _write_failed(self, job: WriteJob, exc: FunnelError) -> None:
+        if not self.is_attached:
+            return  # the app is closing
+        self._in_flight -= 1
         self._write_seq += 1
         self._pending.clear()
         if isinstance(exc, Conflict):
@@ -281,6 +321,8 @@ class BoardSync(Screen[None]):
         self.refresh_keys()
 
     def _write_busy(self, job: WriteJob, attempt: int) -> None:
+        if not self.is_attached:
+            return  # the app is closing
         self.notify(f"Another funnel holds the store's lock; trying again ({attempt}/"
                     f"{self.writer.attempts - 1})…", title="Store busy", severity="warning",
                     markup=False)

@@ -64,6 +64,7 @@ class BoardView(HorizontalScroll, can_focus=True):
         self.active = 0
         """Index of the column with the cursor."""
         self._columns: list[StageColumn] = []
+        self._fitted = -1
 
     def compose(self) -> ComposeResult:
         number = 0
@@ -85,9 +86,15 @@ class BoardView(HorizontalScroll, can_focus=True):
 
     def on_resize(self) -> None:
         """Share the width between the columns; below `MIN_COLUMN` each, scroll sideways."""
+        self.fit_columns(self.scrollable_content_region.width)
+
+    def fit_columns(self, room: int) -> None:
+        """Size the columns for ``room`` cells (before the first layout, the screen guesses)."""
+        if room == self._fitted:
+            return
+        self._fitted = room
         count = len(self._columns)
-        room = self.scrollable_content_region.width - HANDOFF_WIDTH
-        width, extra = divmod(max(room, 0), count)
+        width, extra = divmod(max(room - HANDOFF_WIDTH, 0), count)
         if width < MIN_COLUMN:
             width, extra = MIN_COLUMN, 0
         widths = dict.fromkeys(Team, 0)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from itertools import takewhile
 
 from board.deal import Deal, Status
 from board.stages import Pipeline, Stage
@@ -26,7 +28,12 @@ class ColumnData:
     @property
     def total(self) -> Decimal:
         """Sum of the shown deals' values."""
-        return sum((deal.value for deal in self.deals), Decimal(0))
+        return sum([deal.value for deal in self.deals], Decimal(0))
+
+    @property
+    def waiting(self) -> list[Deal]:
+        """The shown deals awaiting acceptance (the board puts them first)."""
+        return list(takewhile(lambda deal: _board_order(deal)[0] == 0, self.deals))
 
     @property
     def weighted(self) -> Decimal:
@@ -34,18 +41,20 @@ class ColumnData:
         return (self.total * self.stage.probability).quantize(Decimal("0.01"))
 
 
-def _board_order(deal: Deal) -> tuple[int, float]:
+_OPEN, _WON, _LOST = Status.OPEN, Status.WON, Status.LOST  # enum lookups are slow in loops
+
+
+def _board_order(deal: Deal) -> tuple[int, datetime]:
     # Pending handoffs first (their SLA clock is ticking), then the longest in the stage,
     # so rotting deals surface at the top where nobody can miss them.
-    if deal.awaiting_acceptance:
-        assert deal.handoff is not None
-        return (0, deal.handoff.at.timestamp())
-    return (1, deal.stage_entered_at.timestamp())
+    handoff = deal.handoff
+    if handoff is not None and handoff.accepted_at is None and handoff.rejected_at is None:
+        return (0, handoff.at)
+    return (1, deal.stage_entered_at)
 
 
-def _customer_order(deal: Deal) -> float:
-    # Newest customers first.
-    return -(deal.won_at or deal.stage_entered_at).timestamp()
+def _customer_order(deal: Deal) -> datetime:
+    return deal.won_at or deal.stage_entered_at
 
 
 def build_columns(
@@ -54,18 +63,19 @@ def build_columns(
     """Group deals by stage: open deals everywhere, won deals in the customer column, no lost."""
     by_stage: dict[str, list[Deal]] = {key: [] for key in pipeline.keys}
     customer = pipeline.customer.key
+    matches = deal_filter.matches if deal_filter is not None and deal_filter.active else None
     for deal in deals:
-        if deal.status is Status.LOST or deal.stage not in by_stage:
+        status = deal.status
+        if status is _LOST or (status is _WON and deal.stage != customer):
             continue
-        if deal.status is Status.WON and deal.stage != customer:
-            continue
-        if deal_filter is None or deal_filter.matches(deal):
-            by_stage[deal.stage].append(deal)
+        shown = by_stage.get(deal.stage)
+        if shown is not None and (matches is None or matches(deal)):
+            shown.append(deal)
     columns = []
     for stage in pipeline.stages:
         shown = by_stage[stage.key]
         if stage.key == customer:
-            shown.sort(key=_customer_order)
+            shown.sort(key=_customer_order, reverse=True)  # newest customers first
         else:
             shown.sort(key=_board_order)
         columns.append(ColumnData(stage, tuple(shown)))

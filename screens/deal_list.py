@@ -18,15 +18,18 @@ from board.deal import Deal
 from board.stages import Stage
 from screens.deal_card import CARD_HEIGHT, card_lines
 
-_ROLES = ("title", "dim", "value", "owner", "pending", "overdue", "accepted", "rotting",
-          "won", "sourced")
+_STYLE_OF_ROLE = {
+    "title": "title", "dim": "dim", "value": "good", "accepted": "good", "won": "good",
+    "pending": "warn", "rotting": "warn", "overdue": "bad", "owner": "accent", "sourced": "accent",
+}
+"""Card roles share a few styles: every component class costs on each restyle."""
 
 
 class DealList(ScrollView, can_focus=False):
     """A scrolling list of deal cards with one cursor; rendered with the line API."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "deal-list--cursor", *(f"deal-list--{role}" for role in _ROLES)
+        "deal-list--cursor", *(f"deal-list--{name}" for name in set(_STYLE_OF_ROLE.values()))
     }
 
     DEFAULT_CSS = """
@@ -38,14 +41,10 @@ class DealList(ScrollView, can_focus=False):
         & > .deal-list--cursor { background: $block-cursor-blurred-background; }
         & > .deal-list--title { text-style: bold; }
         & > .deal-list--dim { color: $text-muted; }
-        & > .deal-list--value { color: $text-success; }
-        & > .deal-list--owner { color: $text-secondary; }
-        & > .deal-list--pending { color: $text-warning; text-style: bold; }
-        & > .deal-list--overdue { color: $text-error; text-style: bold reverse; }
-        & > .deal-list--accepted { color: $text-success; }
-        & > .deal-list--rotting { color: $text-warning; }
-        & > .deal-list--won { color: $text-success; text-style: bold; }
-        & > .deal-list--sourced { color: $text-accent; }
+        & > .deal-list--good { color: $text-success; }
+        & > .deal-list--warn { color: $text-warning; text-style: bold; }
+        & > .deal-list--bad { color: $text-error; text-style: bold reverse; }
+        & > .deal-list--accent { color: $text-secondary; }
     }
     DealList.-active > .deal-list--cursor {
         background: $block-cursor-background;
@@ -69,6 +68,7 @@ class DealList(ScrollView, can_focus=False):
         self.now: datetime | None = None
         self.sla_hours = 24
         self._card_cache: dict[tuple[int, int, bool], list[Strip]] = {}
+        self._base: Style | None = None
 
     @property
     def selected(self) -> Deal | None:
@@ -111,11 +111,20 @@ class DealList(ScrollView, can_focus=False):
         """Mark this list as the one with the board's cursor."""
         self.set_class(active, "-active")
         self._card_cache.clear()
+        self._base = None
         self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._card_cache.clear()
+        self._base = None
+
+    @property
+    def base_style(self) -> Style:
+        """The list's own style, kept: Textual computes it from every ancestor on each call."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
 
     def on_resize(self, event: events.Resize) -> None:
         """Cards are cut to the width, so a new width means new cards."""
@@ -132,7 +141,7 @@ class DealList(ScrollView, can_focus=False):
     def render_line(self, y: int) -> Strip:
         """One screen line: a line of some card, or blank below the last card."""
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         line = self.scroll_offset.y + y
         index, row = divmod(line, CARD_HEIGHT)
         if index >= len(self.deals) or row == CARD_HEIGHT - 1 or self.now is None:
@@ -147,7 +156,7 @@ class DealList(ScrollView, can_focus=False):
             return cached
         assert self.now is not None
         base = self.get_component_rich_style("deal-list--cursor") if has_cursor else (
-            self.rich_style
+            self.base_style
         )
         marker = "▌" if has_cursor else " "
         strips = []
@@ -166,4 +175,4 @@ class DealList(ScrollView, can_focus=False):
     def _role_style(self, role: str) -> Style:
         if not role:
             return Style()
-        return self.get_component_rich_style(f"deal-list--{role}", partial=True)
+        return self.get_component_rich_style(f"deal-list--{_STYLE_OF_ROLE[role]}", partial=True)

@@ -1,4 +1,4 @@
-"""The panel right of the board: the pipeline per side, the handoffs waiting, then metrics."""
+"""The panel right of the board: open deals per side, the handoffs waiting, then metrics."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from board.deal import Deal
 from board.money import money_display
-from board.stages import Pipeline, Team
+from board.stages import Team
 from board.text import printable
 from board.timestamps import age_text
+from screens.column_data import ColumnData
 from screens.deal_card import fit
 
 WAITING_SHOWN = 8
@@ -23,18 +23,18 @@ WAITING_SHOWN = 8
 
 
 def summary_content(
-    deals: Sequence[Deal], pipeline: Pipeline, now: datetime, sla_hours: int, currency: str,
+    columns: Sequence[ColumnData], now: datetime, sla_hours: int, currency: str,
     width: int = 30,
 ) -> Content:
     """Count and value per side, and the deals awaiting acceptance, most urgent first."""
     lines: list[Content] = []
-    open_deals = [deal for deal in deals if deal.is_open and deal.stage in pipeline]
     for team, title in ((Team.MARKETING, "◇ Marketing"), (Team.SALES, "◆ Sales")):
-        mine = [deal for deal in open_deals if pipeline.get(deal.stage).team is team]
-        total = sum((deal.value for deal in mine), Decimal(0))
+        mine = [c for c in columns if c.stage.team is team and c is not columns[-1]]
+        count = sum(column.count for column in mine)
+        total = sum((column.total for column in mine), Decimal(0))
         lines.append(Content.styled(title, "bold"))
-        lines.append(Content(f"  {len(mine)} open · {money_display(total, currency)}"))
-    waiting = sorted((deal for deal in open_deals if deal.awaiting_acceptance),
+        lines.append(Content(f"  {count:,} open · {money_display(total, currency)}"))
+    waiting = sorted((deal for column in columns for deal in column.waiting),
                      key=lambda deal: deal.handoff.at if deal.handoff else now)
     lines.append(Content(""))
     lines.append(Content.styled(f"⇢ Awaiting acceptance ({len(waiting)})", "bold"))
@@ -55,6 +55,15 @@ def summary_content(
 class PipelineSummary(Static):
     """What is open on each side and which handoffs wait for sales."""
 
+    lines = -1
+    """How many lines the summary had, to skip the layout pass when that did not change."""
+
+    def show(self, content: Content) -> None:
+        """Show new figures; lay out again only when the number of lines changed."""
+        lines = content.plain.count("\n")
+        self.update(content, layout=lines != self.lines)
+        self.lines = lines
+
 
 class SidePanel(VerticalScroll, can_focus=False):
     """The summary, and below it the metrics panel when the build has one."""
@@ -64,11 +73,11 @@ class SidePanel(VerticalScroll, can_focus=False):
         yield PipelineSummary(id="summary")
         yield Static("", id="window-label", classes="panel-title")
 
-    def show(self, deals: Sequence[Deal], pipeline: Pipeline, now: datetime, sla_hours: int,
+    def show(self, columns: Sequence[ColumnData], now: datetime, sla_hours: int,
              currency: str, window_label: str) -> None:
-        """Fill the panel from the board's deals."""
+        """Fill the panel from what the board's columns show (so a filter narrows it too)."""
         width = max(self.size.width - 4, 20)
-        self.query_one(PipelineSummary).update(
-            summary_content(deals, pipeline, now, sla_hours, currency, width)
+        self.query_one(PipelineSummary).show(
+            summary_content(columns, now, sla_hours, currency, width)
         )
         self.query_one("#window-label", Static).update(Content(f"Metrics · {window_label}"))

@@ -77,8 +77,9 @@ class StageColumn(Vertical):
         self._refresh_header()
 
     def _refresh_header(self) -> None:
+        # Fixed height: no layout pass, so a move repaints only the columns it touched.
         self.query_one(".stage-header", Static).update(
-            header_content(self.data, self.number, self.currency, self.active)
+            header_content(self.data, self.number, self.currency, self.active), layout=False
         )
 
     def on_click(self, event: events.Click) -> None:

@@ -55,11 +55,6 @@ class StoreWriter:
         """Queue a write."""
         self._jobs.put(job)
 
-    @property
-    def idle(self) -> bool:
-        """Whether nothing is waiting to be written."""
-        return self._jobs.unfinished_tasks == 0
-
     def stop(self) -> None:
         """Let `run` return after the write in progress."""
         self._stopped = True

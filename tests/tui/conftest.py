@@ -150,7 +150,7 @@ async def settled(pilot: Pilot[None]) -> None:
     app = pilot.app
     assert isinstance(app, FunnelApp)
     board = board_of(app)
-    await until(pilot, lambda: board.writer.idle and not board._pending)
+    await until(pilot, lambda: not board.saving)
     await pilot.pause()
 
 
