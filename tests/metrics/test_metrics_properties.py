@@ -19,17 +19,19 @@ SETTINGS = Settings()
 P = SETTINGS.pipeline
 START = datetime(2026, 1, 1, tzinfo=UTC)
 NOW = START + timedelta(days=120)
-ACTIONS = ("move", "handoff", "accept", "reject", "win", "lose", "reopen")
+ACTIONS = ("advance", "advance", "advance", "advance", "back", "reject", "win", "lose",
+           "reopen")
+STARTS = ("awareness", "awareness", "interest", "consideration", "consideration", "purchase",
+          "customer")
+"""Mostly onward along the journey, sometimes back, sideways or closed, as teams work."""
 
 
-def _apply(deal: Deal, action: str, stage: str, when: datetime) -> Deal:
-    if action == "move":
-        return journey.move(deal, stage, pipeline=P, by="ann", now=NOW, at=when,
+def _apply(deal: Deal, action: str, when: datetime) -> Deal:
+    if action == "advance":
+        return _advance(deal, when)
+    if action == "back":
+        return journey.move(deal, P.mql.key, pipeline=P, by="ann", now=NOW, at=when,
                             reason="back to nurture")
-    if action == "handoff":
-        return journey.handoff(deal, pipeline=P, by="ann", now=NOW, at=when)
-    if action == "accept":
-        return journey.accept(deal, by="bob", now=NOW, at=when)
     if action == "reject":
         return journey.reject(deal, pipeline=P, by="bob", now=NOW, at=when, reason="no")
     if action == "win":
@@ -39,25 +41,34 @@ def _apply(deal: Deal, action: str, stage: str, when: datetime) -> Deal:
     return journey.reopen(deal, pipeline=P, by="bob", now=NOW, at=when)
 
 
+def _advance(deal: Deal, when: datetime) -> Deal:
+    """The natural next step: accept a waiting handoff, hand off an MQL, or move on a stage."""
+    if deal.awaiting_acceptance:
+        return journey.accept(deal, by="bob", now=NOW, at=when)
+    if deal.stage == P.mql.key:
+        return journey.handoff(deal, pipeline=P, by="ann", now=NOW, at=when)
+    following = P.keys[min(P.index(deal.stage) + 1, len(P.keys) - 1)]
+    return journey.move(deal, following, pipeline=P, by="ann", now=NOW, at=when)
+
+
 @st.composite
 def deals(draw: st.DrawFn, deal_id: int) -> Deal:
-    """A deal created at a random moment and pushed through random actions (refused ones skipped)."""
-    clock = START + timedelta(hours=draw(st.integers(0, 100 * 24)))
+    """A deal created at a random moment, then worked on (steps the rules refuse are skipped)."""
+    clock = START + timedelta(hours=draw(st.integers(0, 30 * 24)))
     draft = DealDraft(
         title=f"Deal {deal_id}",
         company=draw(st.sampled_from(["", "Acme", "acme", "Globex", "Initech"])),
         value=Decimal(draw(st.integers(0, 50_000))),
-        stage=draw(st.sampled_from(P.keys)),
+        stage=draw(st.sampled_from(STARTS)),
         owner=draw(st.sampled_from(["ann", "bob"])),
     )
     deal = journey.new_deal(draft, deal_id=deal_id, pipeline=P, by="ann", now=NOW, at=clock)
-    for _ in range(draw(st.integers(0, 8))):
-        clock += timedelta(hours=draw(st.integers(0, 96)))
+    for _ in range(draw(st.integers(0, 14))):
+        clock += timedelta(hours=draw(st.integers(0, 72)))
         if clock > NOW:
             break
-        action, stage = draw(st.sampled_from(ACTIONS)), draw(st.sampled_from(P.keys))
         try:
-            deal = _apply(deal, action, stage, clock)
+            deal = _apply(deal, draw(st.sampled_from(ACTIONS)), clock)
         except FunnelError:
             continue
     return deal
@@ -65,8 +76,8 @@ def deals(draw: st.DrawFn, deal_id: int) -> Deal:
 
 @st.composite
 def boards(draw: st.DrawFn) -> list[Deal]:
-    """Up to a dozen deals with distinct ids."""
-    return [draw(deals(i + 1)) for i in range(draw(st.integers(0, 12)))]
+    """Up to fifteen deals with distinct ids."""
+    return [draw(deals(i + 1)) for i in range(draw(st.integers(0, 15)))]
 
 
 spend_entries = st.lists(
@@ -75,10 +86,11 @@ spend_entries = st.lists(
             spend_id=i, amount=Decimal(amount), team=team,
             on=START + timedelta(days=day), by="ann", now=NOW),
         st.integers(1, 1000), st.integers(1, 9_999), st.sampled_from(["marketing", "sales"]),
-        st.integers(0, 119)),
+        st.integers(0, 50)),
     max_size=6,
 )
-moments = st.integers(0, 130 * 24).map(lambda h: START + timedelta(hours=h))
+moments = st.integers(0, 50 * 24).map(lambda h: START + timedelta(hours=h))
+"""Window bounds over the weeks the boards are busy (deals start in the first 30 days)."""
 
 
 def _metrics(board: list[Deal], spend: list[Spend], since: datetime, until: datetime,
@@ -87,7 +99,7 @@ def _metrics(board: list[Deal], spend: list[Spend], since: datetime, until: date
                            now=NOW, owner=owner)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=75, deadline=None)
 @given(boards(), spend_entries, moments, moments, st.sampled_from([None, "ann"]))
 def test_rates_stay_between_zero_and_one(board: list[Deal], spend: list[Spend],
                                          a: datetime, b: datetime, owner: str | None) -> None:
@@ -106,7 +118,7 @@ COUNTS = ("leads", "mqls", "handoffs", "sqls", "rejections", "won", "lost",
           "revenue", "won_cycle_seconds", "marketing_spend", "sales_spend")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=75, deadline=None)
 @given(boards(), spend_entries, moments, moments, moments)
 def test_splitting_a_window_adds_the_counts_up(board: list[Deal], spend: list[Spend],
                                                a: datetime, b: datetime, c: datetime) -> None:
@@ -120,7 +132,7 @@ def test_splitting_a_window_adds_the_counts_up(board: list[Deal], spend: list[Sp
     assert left.sla_breaches + right.sla_breaches <= whole.sla_breaches
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=75, deadline=None)
 @given(boards(), moments, moments, st.sampled_from([None, "ann", "bob"]))
 def test_sourced_revenue_adds_up_to_revenue(board: list[Deal], a: datetime, b: datetime,
                                             owner: str | None) -> None:
@@ -130,7 +142,7 @@ def test_sourced_revenue_adds_up_to_revenue(board: list[Deal], a: datetime, b: d
     assert m.sourced_revenue.marketing >= 0 and m.sourced_revenue.sales >= 0
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=75, deadline=None)
 @given(boards(), moments, moments)
 def test_owners_partition_the_counts(board: list[Deal], a: datetime, b: datetime) -> None:
     everyone = _metrics(board, [], min(a, b), max(a, b))
