@@ -70,9 +70,9 @@ class StoreLayout:
         return stamps
 
 
-# The store works on raw documents so that adding one deal never decodes the others. These three
-# accessors are all it reads of a document; they mirror `board.codec.deal_to_json`, and the
-# contract tests check that they agree with it.
+# The store works on raw documents so that adding one deal never decodes the others. Besides the
+# ``id``, these accessors are all it reads of a document; they mirror `board.codec.deal_to_json`,
+# and the contract tests check that they agree with it.
 
 
 def doc_version(doc: Mapping[str, Any]) -> int:
