@@ -125,8 +125,8 @@ def test_splitting_a_window_adds_the_counts_up(board: list[Deal], spend: list[Sp
                                                data: st.DataObject) -> None:
     # Split often exactly at an event, where a bound counted twice or not at all would show.
     events = [event.at for deal in board for event in deal.history]
-    split = data.draw(st.sampled_from(events) if events and data.draw(st.booleans())
-                      else moments)
+    at_event = bool(events) and data.draw(st.booleans())
+    split = data.draw(st.sampled_from(events)) if at_event else data.draw(moments)
     since, middle, until = sorted((a, b, split))
     whole = _metrics(board, spend, since, until)
     left, right = _metrics(board, spend, since, middle), _metrics(board, spend, middle, until)
