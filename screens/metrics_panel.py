@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.events import Resize
@@ -69,8 +70,9 @@ def marketing_content(m: Metrics, pipeline: Pipeline, width: int) -> Content:
         colour = "$secondary" if key in pipeline and pipeline.is_sales(key) else "$primary"
         drawn = bar(reached[i] / reached[0], bar_width) if reached[0] else ""
         rate = "" if i == 0 else _percent(rates[i])
+        label = fit(stage_label(pipeline, key), 9)
         lines.append(Content.assemble(
-            fit(stage_label(pipeline, key), 9).ljust(10),
+            label, " " * (10 - cell_len(label)),
             (rate.rjust(4), "$text-muted"), " ",
             (drawn.ljust(bar_width), colour), " ",
             str(reached[i]).rjust(count_width),
@@ -129,7 +131,7 @@ def budget_content(m: Metrics, width: int) -> Content:
     """Each team's spend as a share of revenue on a gauge against its guidance, then CAC/CLV."""
     lines = [Content.styled("▣ Budget", "bold $text-accent")]
     if m.owner is not None:
-        lines.append(Content.styled("Spend is per team: — for one owner", "$text-muted"))
+        lines.append(Content.styled("Spend is per team, not per owner", "$text-muted"))
     for name, share, guidance in (("Marketing", m.marketing_spend_pct, MARKETING_GUIDANCE),
                                   ("Sales", m.sales_spend_pct, SALES_GUIDANCE)):
         lines += _gauge_lines(name, share, guidance, width)

@@ -97,7 +97,7 @@ async def test_changing_the_window_label_and_the_figures_redraws() -> None:
         await pilot.pause()
         assert text_of(app, "#metrics-window") == "Metrics · last 30 days · maya"
         budget = text_of(app, "#metrics-budget")
-        assert "Spend is per team: — for one owner" in budget
+        assert "Spend is per team, not per owner" in budget
         assert "Marketing —" in budget
         assert "Leads 1  MQLs 0" in text_of(app, "#metrics-marketing")
 
@@ -131,3 +131,23 @@ def test_bars_and_gauges_read_without_colour() -> None:
 @pytest.mark.parametrize("size", [(38, 52)])
 def test_snapshot_of_the_panel(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     assert snap_compare(PanelApp(october()), terminal_size=size)
+
+
+def test_wide_stage_labels_keep_the_funnel_aligned() -> None:
+    from rich.cells import cell_len
+
+    from board.settings import settings_from_mapping
+    from screens.metrics_panel import marketing_content
+
+    settings = settings_from_mapping({"stages": [
+        {"key": "lead", "label": "見込み客リード", "team": "marketing"},
+        {"key": "mql", "label": "MQL", "team": "marketing"},
+        {"key": "deal", "label": "商談", "team": "sales"},
+        {"key": "won", "label": "受注", "team": "sales"},
+    ]})
+    m = compute_metrics([], [], settings=settings, window=OCTOBER, now=NOW)
+    lines = str(marketing_content(m, settings.pipeline, 34)).splitlines()[2:]
+    funnel = [line for line in lines if "handoff" not in line]
+    assert len(funnel) == 4
+    assert all(cell_len(line) <= 34 for line in lines)
+    assert {cell_len(line) for line in funnel} == {cell_len(funnel[0])}
