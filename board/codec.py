@@ -7,6 +7,7 @@ ISO 8601 UTC with ``Z``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -20,6 +21,13 @@ from board.stages import Team
 from board.timestamps import from_iso, iso
 
 JSON = dict[str, Any]
+
+# Decoding runs for every deal the board or a report reads (tens of thousands at start-up),
+# so the common, canonical forms take fast paths; anything else goes through full checks.
+_KINDS = {kind.value: kind for kind in EventKind}
+_STATUSES = {status.value: status for status in Status}
+_CANONICAL_MONEY = re.compile(r"\d{1,12}\.\d\d")
+_CANONICAL_MOMENT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
 def _ts(moment: datetime | None) -> str | None:
@@ -88,7 +96,27 @@ def _opt_ts(doc: Mapping[str, Any], key: str) -> datetime | None:
     return _parse_ts(value, key) if value is not None else None
 
 
+# Canonical timestamps already parsed: a deal's moments repeat across its fields and events.
+_MOMENTS: dict[str, datetime] = {}
+_MOMENTS_MAX = 100_000
+
+
 def _parse_ts(value: Any, key: str) -> datetime:
+    try:
+        return _MOMENTS[value]
+    except (KeyError, TypeError):
+        pass
+    if isinstance(value, str) and _CANONICAL_MOMENT.fullmatch(value):
+        try:
+            # Python 3.11 reads the trailing Z as UTC; the canonical form has whole seconds.
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass  # e.g. month 13: the full path below words the error
+        else:
+            if len(_MOMENTS) >= _MOMENTS_MAX:
+                _MOMENTS.clear()
+            _MOMENTS[value] = moment
+            return moment
     if not isinstance(value, str):
         raise InvalidInput(f"{key}: expected an ISO timestamp, got {value!r}")
     try:
@@ -98,6 +126,8 @@ def _parse_ts(value: Any, key: str) -> datetime:
 
 
 def _money(value: Any, key: str) -> Decimal:
+    if isinstance(value, str) and _CANONICAL_MONEY.fullmatch(value):
+        return Decimal(value)
     try:
         return check_money(Decimal(str(value)), key)
     except InvalidOperation:
@@ -106,12 +136,13 @@ def _money(value: Any, key: str) -> Decimal:
 
 def event_from_json(doc: Mapping[str, Any]) -> Event:
     """Inverse of `event_to_json`."""
-    try:
-        kind = EventKind(_req(doc, "kind"))
-    except ValueError:
-        raise InvalidInput(f"history: unknown event kind {doc.get('kind')!r}") from None
-    data = {k: v for k, v in doc.items() if k not in {"at", "by", "kind"}}
-    return Event(_parse_ts(_req(doc, "at"), "history.at"), str(_req(doc, "by")), kind, data)
+    kind = _KINDS.get(_req(doc, "kind"))
+    if kind is None:
+        raise InvalidInput(f"history: unknown event kind {doc.get('kind')!r}")
+    at, by = _parse_ts(_req(doc, "at"), "history.at"), str(_req(doc, "by"))
+    data = dict(doc)
+    del data["at"], data["by"], data["kind"]
+    return Event(at, by, kind, data)
 
 
 def handoff_from_json(doc: Mapping[str, Any] | None) -> Handoff | None:
@@ -137,10 +168,9 @@ def deal_from_json(doc: Mapping[str, Any]) -> Deal:
     deal_id = _req(doc, "id")
     if isinstance(deal_id, bool) or not isinstance(deal_id, int) or deal_id < 1:
         raise InvalidInput(f"id: must be a positive whole number, got {deal_id!r}")
-    try:
-        status = Status(doc.get("status", "open"))
-    except ValueError:
-        raise InvalidInput(f"status: {doc.get('status')!r} is not open, won or lost") from None
+    status = _STATUSES.get(doc.get("status", "open"))
+    if status is None:
+        raise InvalidInput(f"status: {doc.get('status')!r} is not open, won or lost")
     history = doc.get("history") or []
     if not isinstance(history, list):
         raise InvalidInput("history: must be a list")
