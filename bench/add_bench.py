@@ -65,6 +65,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     env = {**os.environ, "FUNNEL_CONFIG": os.devnull + ".none"}
+    # An installed Funnel has compiled bytecode; without it every run recompiles our modules.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     floor_pass = median_wall([sys.executable, "-c", "pass"], args.runs, env)
