@@ -14,7 +14,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from board.settings import Settings
-from screens.board_screen import KEY_NAMES, BoardScreen
+from screens.board_screen import BoardScreen
+from screens.help_screen import KEY_NAMES
 from storage.repository import Repository
 
 

@@ -20,21 +20,15 @@ from screens.board_sync import WINDOWS, BoardSync
 from screens.board_view import BoardView
 from screens.confirm_dialog import ConfirmDialog
 from screens.deal_detail import DealDetail
+from screens.deal_filter import DealFilter
 from screens.deal_form import DealForm
-from screens.help_screen import HelpScreen, HelpSection, key_rows
+from screens.help_screen import HelpScreen, board_help
 from screens.lost_reason_picker import LostReasonPicker
 from screens.owner_picker import OwnerPicker
 from screens.store_writer import Intent, WriteJob
 from screens.text_prompt import TextPrompt
 from screens.undo_log import Transition, refuse_if_changed, reverse
 from storage.repository import Repository
-
-KEY_NAMES = {
-    "left": "←", "right": "→", "up": "↑", "down": "↓", "shift+left": "shift+←",
-    "shift+right": "shift+→", "slash": "/", "question_mark": "?", "escape": "esc",
-    "pageup": "pgup", "pagedown": "pgdn",
-}
-"""How keys are written on the help screen."""
 
 _MOVE = Binding.Group("Move deal ")  # the footer sets no space after a group's label
 _SELECTED = {"detail", "edit", "delete"}
@@ -299,11 +293,13 @@ class BoardScreen(BoardSync):
             self._filter_input().remove_class("-shown")
         self.query_one(BoardView).focus()
 
-    def _set_filter(self, deal_filter: object) -> None:
-        assert isinstance(deal_filter, type(self.deal_filter))
+    def _set_filter(self, deal_filter: DealFilter) -> None:
+        owner_changed = deal_filter.owner != self.deal_filter.owner
         self.deal_filter = deal_filter
         self._render_board()
         self.refresh_keys()
+        if owner_changed:
+            self.refresh_metrics()  # metrics follow the owner, not the typed filter
 
     def action_mine(self) -> None:
         """Only my deals, or everyone's again."""
@@ -345,24 +341,11 @@ class BoardScreen(BoardSync):
     def action_window(self) -> None:
         """The next metrics window: 30 d, 90 d, 1 y, all."""
         self.window = (self.window + 1) % len(WINDOWS)
-        self._show_panel()
-        self.notify(f"Metrics: {WINDOWS[self.window][1]}", timeout=2)
+        self.refresh_metrics()
 
     def action_help(self) -> None:
         """Every key on one page."""
-        self.app.push_screen(HelpScreen(self.help_sections()))
-
-    def help_sections(self) -> list[HelpSection]:
-        """The keys of the board, grouped as the help screen shows them."""
-        navigation = [b for b in BoardView.BINDINGS if isinstance(b, Binding)
-                      and not b.action.startswith("jump")]
-        own = [b for b in self.BINDINGS if isinstance(b, Binding)]
-        deal_actions = {"detail", "add", "edit", "move(-1)", "move(1)", "accept", "win", "lose",
-                        "delete", "undo", "redo"}
-        return [
-            ("Move around", [*key_rows(navigation, KEY_NAMES),
-                             ("1 … 9", "Jump to stage 1 to 9"), ("click", "Select a card")]),
-            ("Deals", key_rows([b for b in own if b.action in deal_actions], KEY_NAMES)),
-            ("View", [*key_rows([b for b in own if b.action not in deal_actions], KEY_NAMES),
-                      ("ctrl+p", "Command palette: every action by name")]),
-        ]
+        self.app.push_screen(HelpScreen(board_help(
+            [b for b in BoardView.BINDINGS if isinstance(b, Binding)],
+            [b for b in self.BINDINGS if isinstance(b, Binding)],
+        )))

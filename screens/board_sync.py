@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,7 +22,10 @@ from textual.widgets import Footer, Input, Static
 
 from board.deal import Deal
 from board.errors import Conflict, FunnelError, StoreLocked
+from board.metrics import Metrics, compute_metrics
+from board.metrics_window import Window
 from board.settings import Settings
+from board.spend import Spend
 from board.text import printable
 from screens.board_view import BoardView
 from screens.column_data import ColumnData, build_columns
@@ -41,8 +44,9 @@ POLL_SECONDS = 0.4
 """How often the store's change stamp is checked; a change by anyone shows within a second."""
 
 WINDOWS: tuple[tuple[int | None, str], ...] = (
-    (30, "last 30 d"), (90, "last 90 d"), (365, "last 1 y"), (None, "all time"),
+    (30, "last 30 days"), (90, "last 90 days"), (365, "last year"), (None, "all time"),
 )
+"""What ``w`` cycles through: days back from now (None: since the first deal) and a label."""
 PANEL_WIDTH = 30
 """Columns the side panel takes (as in board_screen.tcss)."""
 PANEL_MIN_WIDTH = 100
@@ -85,13 +89,14 @@ class BoardSync(Screen[None]):
         self._available: tuple[bool | None, ...] = ()
         self._columns: tuple[ColumnData, ...] = ()
         self._in_flight = 0
+        self._spend: tuple[Spend, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(id="status-line")
         with Horizontal(id="main"):
             yield BoardView(self.settings.pipeline, self.settings.currency, id="board")
             yield Static(EMPTY_TEXT, id="empty", markup=False)
-            yield SidePanel(id="side-panel")
+            yield SidePanel(self.settings.pipeline, id="side-panel")
         filter_input = Input(placeholder="filter: title, company, owner, source, tags",
                              id="filter")
         filter_input.cursor_blink = self.blink
@@ -158,8 +163,10 @@ class BoardSync(Screen[None]):
             elif stored is None or stored.version < mine.version:
                 deals[deal_id] = mine
         self.deals = deals
+        self._spend = snapshot.spend
         self.loaded = True
         self._render_board()
+        self.refresh_metrics()
 
     def _store_busy(self, exc: StoreLocked) -> None:
         if not self.is_attached:
@@ -209,7 +216,35 @@ class BoardSync(Screen[None]):
         panel.display = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
         if panel.display and self.loaded:
             panel.show(self._columns, self.clock(), self.settings.handoff_sla_hours,
-                       self.settings.currency, WINDOWS[self.window][1])
+                       self.settings.currency)
+
+    def metrics_window(self, now: datetime) -> Window:
+        """The window ``w`` chose, ending now."""
+        days = WINDOWS[self.window][0]
+        if days is not None:
+            return Window(now - timedelta(days=days), now)
+        first = min((deal.created_at for deal in self.deals.values()), default=now)
+        return Window(min(first, now - timedelta(days=1)), now)
+
+    def refresh_metrics(self) -> None:
+        """Recompute the panel's metrics (window, owner filter or deals changed)."""
+        panel = self.query_one(SidePanel)
+        panel.show_metrics(None, WINDOWS[self.window][1])
+        self._compute_metrics(list(self.deals.values()), self._spend, self.deal_filter.owner)
+
+    @work(thread=True, group="metrics", exclusive=True, exit_on_error=True)
+    def _compute_metrics(self, deals: list[Deal], spend: tuple[Spend, ...],
+                         owner: str | None) -> None:
+        now = self.clock()
+        label = WINDOWS[self.window][1]
+        metrics = compute_metrics(deals, spend, settings=self.settings,
+                                  window=self.metrics_window(now), now=now, owner=owner)
+        if label == WINDOWS[self.window][1] and owner == self.deal_filter.owner:
+            self._hand_over(self._show_metrics, metrics, label)
+
+    def _show_metrics(self, metrics: Metrics, label: str) -> None:
+        if self.is_attached:
+            self.query_one(SidePanel).show_metrics(metrics, label)
 
     def _status(self) -> None:
         parts = [Content.styled(" FUNNEL ", "bold reverse"),

@@ -103,10 +103,3 @@ def card_lines(
         badge_line,
     ]
 
-
-def card_text(deal: Deal, stage: Stage, now: datetime, sla_hours: int, width: int) -> str:
-    """The card as plain text, one line per card line (for tests and screen readers)."""
-    return "\n".join(
-        "".join(text for text, _ in line)
-        for line in card_lines(deal, stage, now, sla_hours, width)
-    )

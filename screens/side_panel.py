@@ -11,12 +11,14 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from board.metrics import Metrics
 from board.money import money_display
-from board.stages import Team
+from board.stages import Pipeline, Team
 from board.text import printable
 from board.timestamps import age_text
 from screens.column_data import ColumnData
 from screens.deal_card import fit
+from screens.metrics_panel import MetricsPanel
 
 WAITING_SHOWN = 8
 """How many waiting handoffs the panel lists before it says how many more there are."""
@@ -66,18 +68,27 @@ class PipelineSummary(Static):
 
 
 class SidePanel(VerticalScroll, can_focus=False):
-    """The summary, and below it the metrics panel when the build has one."""
+    """The pipeline summary, and below it the metrics of the chosen window."""
+
+    def __init__(self, pipeline: Pipeline, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.pipeline = pipeline
 
     def compose(self) -> ComposeResult:
         yield Static("Pipeline", classes="panel-title")
         yield PipelineSummary(id="summary")
-        yield Static("", id="window-label", classes="panel-title")
+        yield MetricsPanel(self.pipeline, id="metrics")
 
     def show(self, columns: Sequence[ColumnData], now: datetime, sla_hours: int,
-             currency: str, window_label: str) -> None:
-        """Fill the panel from what the board's columns show (so a filter narrows it too)."""
+             currency: str) -> None:
+        """Fill the summary from what the board's columns show (so a filter narrows it too)."""
         width = max(self.size.width - 4, 20)
         self.query_one(PipelineSummary).show(
             summary_content(columns, now, sla_hours, currency, width)
         )
-        self.query_one("#window-label", Static).update(Content(f"Metrics · {window_label}"))
+
+    def show_metrics(self, metrics: Metrics | None, window_label: str) -> None:
+        """Hand the metrics of a window to the metrics panel (None: being computed)."""
+        panel = self.query_one(MetricsPanel)
+        panel.window_label = window_label
+        panel.metrics = metrics

@@ -8,7 +8,6 @@ other boards see the undo like any other change); redoing writes the new content
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -114,5 +113,3 @@ class UndoLog:
             if transition in stack:
                 stack.remove(transition)
 
-
-ReverseWrite = Callable[[Repository], Transition]

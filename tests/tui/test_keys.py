@@ -9,6 +9,7 @@ from textual.command import CommandPalette
 from screens.board_screen import BoardScreen
 from screens.deal_detail import DealDetail
 from screens.help_screen import HelpScreen
+from screens.metrics_panel import MetricsPanel
 from tests.tui.conftest import (
     USER,
     board_of,
@@ -90,16 +91,25 @@ async def test_enter_shows_the_detail_with_its_timeline(board_store: Path) -> No
         assert isinstance(app.screen, BoardScreen)
 
 
-async def test_w_cycles_the_metrics_window(board_store: Path) -> None:
+async def test_w_cycles_the_metrics_window_and_the_panel_computes_it(
+    board_store: Path,
+) -> None:
     app = make_app(board_store)
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(140, 60)) as pilot:
         board = await loaded(pilot)
+        panel = board.query_one(MetricsPanel)
+        await until(pilot, lambda: panel.metrics is not None)
+        assert panel.window_label == "last 90 days"
+        assert panel.metrics is not None and panel.metrics.owner is None
         seen = []
         for _ in range(4):
             await pilot.press("w")
-            seen.append(str(board.query_one("#window-label").render()))
-        assert seen == ["Metrics · last 1 y", "Metrics · all time", "Metrics · last 30 d",
-                        "Metrics · last 90 d"]
+            await until(pilot, lambda: panel.metrics is not None)
+            seen.append(panel.window_label)
+        assert seen == ["last year", "all time", "last 30 days", "last 90 days"]
+        assert "Metrics · last 90 days" in screen_text(app)
+        await pilot.press("m")  # the metrics follow the owner filter
+        await until(pilot, lambda: panel.metrics is not None and panel.metrics.owner == USER)
 
 
 async def test_q_quits(board_store: Path) -> None:

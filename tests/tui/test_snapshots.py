@@ -8,7 +8,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.tui.conftest import loaded, make_app
+from screens.metrics_panel import MetricsPanel
+from tests.tui.conftest import loaded, make_app, until
 
 SnapCompare = Callable[..., bool]
 
@@ -17,7 +18,9 @@ def after(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     """Wait for the store to load, press keys, let the screen settle."""
 
     async def run(pilot: Pilot[Any]) -> None:
-        await loaded(pilot)
+        board = await loaded(pilot)
+        panel = board.query_one(MetricsPanel)
+        await until(pilot, lambda: panel.metrics is not None)
         await pilot.press(*keys)
         await pilot.pause(0.2)
 
