@@ -13,6 +13,7 @@ from board.cli.context import CommandError, Env, json_option, pass_env, print_js
 from board.cli.present import deal_table
 from board.codec import deal_to_json
 from board.deal import Status
+from board.text import printable
 from board.transfer.csv_import import import_csv
 from board.transfer.dates import DateOrder
 from board.transfer.export import to_csv, to_json, to_jsonl
@@ -69,7 +70,7 @@ def export(env: Env, fmt: str | None, status: str, output: str | None, excel: bo
     from storage.atomic import write_atomic  # crash-safe replace, shared with the store
 
     write_atomic(Path(output), data)
-    say(f"Exported {len(deals)} deals to {output}.")
+    say(f"Exported {len(deals)} deals to {printable(output)}.")
 
 
 @click.command("import")

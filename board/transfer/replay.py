@@ -3,14 +3,17 @@
 The steps, each only when the row calls for it:
 
 - **created** at ``created_at`` (else now) by the importing user, owned by the mapped owner;
-  in its stage, or in the first stage when it later entered its stage at ``stage_entered_at``;
+  in its stage, or in another stage of the same team when it entered its stage later, at
+  ``stage_entered_at`` (see `_elsewhere`);
 - a deal now with sales was either **sales-sourced** (the file says so, or its source is
   ``outbound``: created in a sales stage) or was **handed off** from the MQL stage at
   ``handoff_at`` and **accepted** at ``accepted_at`` (else at the handoff). Only Funnel's
   own export says a handoff is still pending or was rejected; for other files the handoff
   and its acceptance are at creation, or when the deal entered the first sales stage if
   the file says so (then the deal waited as an MQL until that moment);
-- **moved** to its stage at ``stage_entered_at`` when it was not created or handed off there;
+  A sales-sourced deal with a handoff was sent back to marketing first (at the handoff);
+- **moved** to its stage at ``stage_entered_at`` when it was not created or handed off there
+  (or, when it is there already but entered later, out to another stage and back);
 - **won** or **lost** at the close date (else at the last moment above).
 
 Moments must run forward: one up to a day before the previous (a date-only close date on the
@@ -77,7 +80,14 @@ def replay(row: ImportedDeal, *, deal_id: int, pipeline: Pipeline, by: str,
 
     def move(deal: Deal) -> Deal:
         if deal.stage == target:
-            return deal
+            other = _elsewhere(pipeline, target)
+            if (entered is None or entered <= deal.stage_entered_at or other == target
+                    or deal.awaiting_acceptance):
+                return deal
+            # It is in its stage already but the row says it entered later: it left and came
+            # back (after a rejection, say); step out at the last moment known, back in then.
+            deal = journey.move(deal, other, pipeline=pipeline, by=by, now=now,
+                                at=time.at(None, "stage_entered_at"))
         reason = MOVED_BACK if pipeline.is_sales(deal.stage) and not to_sales else ""
         return journey.move(deal, target, pipeline=pipeline, by=by, now=now, reason=reason,
                             at=time.at(entered, "stage_entered_at"))
