@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -42,24 +42,34 @@ class Pipeline:
     """The ordered stages of a store, with exactly one marketing→sales boundary."""
 
     stages: tuple[Stage, ...]
+    # Lookups asked for on every rule check, computed once (the pipeline never changes).
+    _by_key: dict[str, Stage] = field(init=False, repr=False, compare=False)
+    _keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _marketing: tuple[Stage, ...] = field(init=False, repr=False, compare=False)
+    _sales: tuple[Stage, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check_order(self.stages, "stages")
+        object.__setattr__(self, "_by_key", {stage.key: stage for stage in self.stages})
+        object.__setattr__(self, "_keys", tuple(stage.key for stage in self.stages))
+        object.__setattr__(self, "_marketing",
+                           tuple(s for s in self.stages if s.team is Team.MARKETING))
+        object.__setattr__(self, "_sales", tuple(s for s in self.stages if s.team is Team.SALES))
 
     @property
     def keys(self) -> tuple[str, ...]:
         """Stage keys in journey order."""
-        return tuple(stage.key for stage in self.stages)
+        return self._keys
 
     @property
     def marketing(self) -> tuple[Stage, ...]:
         """Stages owned by marketing, left of the handoff line."""
-        return tuple(s for s in self.stages if s.team is Team.MARKETING)
+        return self._marketing
 
     @property
     def sales(self) -> tuple[Stage, ...]:
         """Stages owned by sales, right of the handoff line."""
-        return tuple(s for s in self.stages if s.team is Team.SALES)
+        return self._sales
 
     @property
     def first(self) -> Stage:
@@ -69,35 +79,32 @@ class Pipeline:
     @property
     def mql(self) -> Stage:
         """The last marketing stage: a deal here is marketing-qualified."""
-        return self.marketing[-1]
+        return self._marketing[-1]
 
     @property
     def first_sales(self) -> Stage:
         """Where a handed-off deal lands."""
-        return self.sales[0]
+        return self._sales[0]
 
     @property
     def customer(self) -> Stage:
         """The last sales stage: reaching it means the deal is won."""
-        return self.sales[-1]
+        return self._sales[-1]
 
     def get(self, key: str) -> Stage:
         """The stage with this key (KeyError when unknown)."""
-        for stage in self.stages:
-            if stage.key == key:
-                return stage
-        raise KeyError(key)
+        return self._by_key[key]
 
     def __contains__(self, key: object) -> bool:
-        return any(stage.key == key for stage in self.stages)
+        return isinstance(key, str) and key in self._by_key
 
     def index(self, key: str) -> int:
         """Position of a stage in the journey (0-based)."""
-        return self.keys.index(key)
+        return self._keys.index(key)
 
     def is_sales(self, key: str) -> bool:
         """Whether the stage is on the sales side of the handoff."""
-        return self.get(key).team is Team.SALES
+        return self._by_key[key].team is Team.SALES
 
     def closest(self, key: str) -> str | None:
         """The known stage key nearest to a mistyped one, for 'did you mean'."""

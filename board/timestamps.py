@@ -9,6 +9,8 @@ from board.errors import InvalidInput
 
 def utc(moment: datetime) -> datetime:
     """The same instant in UTC, truncated to whole seconds (the stored precision)."""
+    if moment.tzinfo is UTC and not moment.microsecond:
+        return moment  # the common case: already canonical
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).replace(microsecond=0)
@@ -16,7 +18,9 @@ def utc(moment: datetime) -> datetime:
 
 def iso(moment: datetime) -> str:
     """``2026-11-22T09:36:52Z``."""
-    return utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat of a whole-second UTC moment ends in "+00:00"; it is several times faster
+    # than strftime, and every stored deal formats a handful of moments.
+    return utc(moment).isoformat()[:-6] + "Z"
 
 
 def from_iso(text: str) -> datetime:
