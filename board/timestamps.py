@@ -42,11 +42,17 @@ def parse_moment(raw: str, field: str = "--at") -> datetime:
         ) from None
 
 
+_SKEW = timedelta(minutes=1)
+
+
 def check_not_future(moment: datetime, now: datetime, field: str = "--at") -> datetime:
     """Refuse a moment later than now (a minute of clock skew between reps is forgiven)."""
-    if moment > utc(now) + timedelta(minutes=1):
+    now = utc(now)
+    if moment <= now:
+        return moment
+    if moment > now + _SKEW:
         raise InvalidInput(f"{field} {iso(moment)} is in the future")
-    return min(moment, utc(now))
+    return now
 
 
 def age_text(seconds: float) -> str:
