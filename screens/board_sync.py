@@ -188,23 +188,30 @@ class BoardSync(Screen[None]):
         """The deal under the cursor."""
         return self.query_one(BoardView).selected
 
-    def _render_board(self, keep: int | None = None) -> None:
+    def _render_board(self, keep: int | None = None, stages: set[str] | None = None) -> None:
         if not self.is_attached:
             return  # the app is closing
         try:
-            self._show_columns(keep)
+            self._show_columns(keep, stages)
         except NoMatches:
             return  # a read landed while the app tore its widgets down
 
-    def _show_columns(self, keep: int | None) -> None:
+    def _show_columns(self, keep: int | None, stages: set[str] | None) -> None:
+        """Rebuild the columns (only those of ``stages``, when one deal moved) and show them."""
         now = self.clock()
         self._minute = now.minute
         board = self.query_one(BoardView)
         if keep is None and board.selected is not None:
             keep = board.selected.id
-        self._columns = build_columns(self.deals.values(), self.settings.pipeline,
-                                      self.deal_filter)
-        board.show(self._columns, now, self.settings.handoff_sla_hours, keep)
+        if stages is None or not self._columns:
+            self._columns = build_columns(self.deals.values(), self.settings.pipeline,
+                                          self.deal_filter)
+        else:
+            fresh = build_columns((deal for deal in self.deals.values() if deal.stage in stages),
+                                  self.settings.pipeline, self.deal_filter)
+            self._columns = tuple(new if new.stage.key in stages else old
+                                  for old, new in zip(self._columns, fresh, strict=True))
+        board.show(self._columns, now, self.settings.handoff_sla_hours, keep, stages)
         shown = self._columns if not self.deal_filter.active else build_columns(
             self.deals.values(), self.settings.pipeline)
         self.query_one("#empty").display = self.loaded and not any(c.deals for c in shown)
@@ -299,11 +306,13 @@ class BoardSync(Screen[None]):
         """Queue a write; ``shown`` (or ``removed``) is what the board shows until it lands."""
         if deal_id is not None and (shown is not None or removed):
             self._pending[deal_id] = shown
+            before = self.deals.get(deal_id)
+            stages = {deal.stage for deal in (before, shown) if deal is not None}
             if shown is None:
                 self.deals.pop(deal_id, None)
             else:
                 self.deals[deal_id] = shown
-            self._render_board(keep=deal_id if shown is not None else None)
+            self._render_board(keep=deal_id if shown is not None else None, stages=stages)
         # Queue the write once this frame is out: encoding a big store holds the GIL.
         self._in_flight += 1
         self.call_after_refresh(self.writer.submit, job)

@@ -82,7 +82,14 @@ class BoardView(HorizontalScroll, can_focus=True):
                 yield HandoffLine(classes="handoff-line")
 
     def on_mount(self) -> None:
-        self._columns[self.active].set_active(True)
+        for column in self._columns:
+            column.set_active(column is self._columns[self.active])
+        # Borders carry theme colours set inline: follow a change of theme.
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        for column in self._columns:
+            column.set_active(column.active)
 
     def on_resize(self) -> None:
         """Share the width between the columns; below `MIN_COLUMN` each, scroll sideways."""
@@ -124,15 +131,23 @@ class BoardView(HorizontalScroll, can_focus=True):
         return self._columns[self.active].stage.key
 
     def show(self, columns: tuple[ColumnData, ...], now: datetime, sla_hours: int,
-             keep: int | None) -> None:
-        """New data for every column; the cursor follows deal ``keep`` wherever it went."""
+             keep: int | None, changed: set[str] | None = None) -> None:
+        """New data for the columns (only the ``changed`` stages, if given).
+
+        The cursor follows deal ``keep`` wherever it went; every other column keeps its own
+        cursor on the deal it was on.
+        """
         if keep is not None:
             for index, data in enumerate(columns):
                 if any(deal.id == keep for deal in data.deals):
                     self._activate(index, announce=False)
                     break
         for column, data in zip(self._columns, columns, strict=True):
-            column.show(data, now, sla_hours, keep if column.active else None)
+            if changed is not None and column.stage.key not in changed:
+                continue
+            here = column.deal_list.selected
+            column.show(data, now, sla_hours,
+                        keep if column.active else (here.id if here else None))
         self.post_message(self.Selected(self.selected))
 
     def select(self, deal_id: int) -> bool:

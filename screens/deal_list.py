@@ -38,17 +38,16 @@ class DealList(ScrollView, can_focus=False):
         scrollbar-size-vertical: 1;
         overflow-x: hidden;
         overflow-y: auto;
-        & > .deal-list--cursor { background: $block-cursor-blurred-background; }
+        & > .deal-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
         & > .deal-list--title { text-style: bold; }
         & > .deal-list--dim { color: $text-muted; }
         & > .deal-list--good { color: $text-success; }
         & > .deal-list--warn { color: $text-warning; text-style: bold; }
         & > .deal-list--bad { color: $text-error; text-style: bold reverse; }
         & > .deal-list--accent { color: $text-secondary; }
-    }
-    DealList.-active > .deal-list--cursor {
-        background: $block-cursor-background;
-        color: $block-cursor-foreground;
     }
     """
 
@@ -65,6 +64,8 @@ class DealList(ScrollView, can_focus=False):
         self.deals: tuple[Deal, ...] = ()
         self.cursor = 0
         """Index of the selected card (meaningful only while there are deals)."""
+        self.active = False
+        """Whether the board's cursor is in this list (only then is the cursor drawn)."""
         self.now: datetime | None = None
         self.sla_hours = 24
         self._card_cache: dict[tuple[int, int, bool], list[Strip]] = {}
@@ -108,11 +109,11 @@ class DealList(ScrollView, can_focus=False):
             self.scroll_to(y=top + CARD_HEIGHT - height, animate=False, immediate=True)
 
     def set_active(self, active: bool) -> None:
-        """Mark this list as the one with the board's cursor."""
-        self.set_class(active, "-active")
-        self._card_cache.clear()
-        self._base = None
-        self.refresh()
+        """Show or hide the cursor: only the list holding the board's cursor draws one."""
+        if active != self.active:
+            self.active = active
+            self._card_cache.clear()
+            self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -149,7 +150,7 @@ class DealList(ScrollView, can_focus=False):
         return self._card(index, width)[row]
 
     def _card(self, index: int, width: int) -> list[Strip]:
-        has_cursor = index == self.cursor and self.has_class("-active")
+        has_cursor = index == self.cursor and self.active
         key = (index, width, has_cursor)
         cached = self._card_cache.get(key)
         if cached is not None:

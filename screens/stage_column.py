@@ -7,6 +7,7 @@ from datetime import datetime
 
 from textual import events
 from textual.app import ComposeResult
+from textual.color import Color
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
@@ -70,9 +71,20 @@ class StageColumn(Vertical):
         self._refresh_header()
 
     def set_active(self, active: bool) -> None:
-        """Mark the column holding the board's cursor."""
+        """Mark the column holding the board's cursor with the accent colour on its border.
+
+        Set inline rather than with a CSS class: a class change restyles the column and
+        everything in it, and only the colour changes, so no layout pass is needed.
+        """
         self.active = active
-        self.set_class(active, "-active")
+        variables = self.app.theme_variables
+        name = "accent" if active else ("primary" if self.stage.team is Team.MARKETING
+                                        else "secondary")
+        color = Color.parse(variables.get(name, "white"))
+        if not active:
+            color = color.with_alpha(0.5)
+        marketing = self.stage.team is Team.MARKETING
+        self.styles.border = ("round", color) if marketing else ("heavy", color)
         self.deal_list.set_active(active)
         self._refresh_header()
 

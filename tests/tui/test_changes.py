@@ -10,6 +10,7 @@ from board.deal import EventKind, Status
 from board.errors import NotFound
 from screens.confirm_dialog import ConfirmDialog
 from screens.lost_reason_picker import LostReasonPicker
+from screens.stage_column import StageColumn
 from screens.text_prompt import TextPrompt
 from tests.tui.conftest import (
     USER,
@@ -37,7 +38,7 @@ async def test_l_and_shift_right_move_the_deal_on_and_the_cursor_follows(
         assert acme.stage == "interest" and acme.version == 2
         assert acme.history[-1].by == USER
         assert selected_id(app) == 1
-        assert board.query_one("#stage-interest").has_class("-active")
+        assert board.query_one("#stage-interest", StageColumn).active
         await pilot.press("shift+right")
         await settled(pilot)
         assert stored(board_store, 1).stage == "consideration"
@@ -127,7 +128,7 @@ async def test_w_wins_a_sales_deal_and_it_shows_in_the_customer_column(
         await settled(pilot)
         stark = stored(board_store, 6)
         assert stark.status is Status.WON and stark.stage == "customer"
-        assert board.query_one("#stage-customer").has_class("-active")
+        assert board.query_one("#stage-customer", StageColumn).active
         assert selected_id(app) == 6
 
 

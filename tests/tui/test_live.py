@@ -11,6 +11,7 @@ from pathlib import Path
 from board import journey
 from board.deal import DealChanges
 from screens.deal_form import DealForm
+from screens.stage_column import StageColumn
 from storage.layout import StoreLayout
 from storage.store_lock import store_lock
 from tests.tui.conftest import (
@@ -54,7 +55,7 @@ async def test_a_move_by_another_process_shows_within_a_second_and_the_cursor_fo
         await until(pilot, lambda: board.deals[1].stage == "interest", timeout=1.0)
         assert time.monotonic() - started < 1.0
         assert selected_id(app) == 1  # same deal, now in another column
-        assert board.query_one("#stage-interest").has_class("-active")
+        assert board.query_one("#stage-interest", StageColumn).active
 
 
 async def test_a_new_deal_above_the_cursor_keeps_the_cursor_on_its_deal(
