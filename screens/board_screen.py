@@ -328,7 +328,7 @@ class BoardScreen(BoardSync):
     def action_reload(self) -> None:
         """Read the whole store again now."""
         self._stamp = None
-        self._read(force=True)
+        self._start_read(force=True)
         self.notify("Reloaded.", timeout=2)
 
     def action_side_panel(self) -> None:

@@ -115,7 +115,7 @@ class BoardSync(Screen[None]):
 
     def _first_read(self) -> None:
         self.set_interval(POLL_SECONDS, self._poll)
-        self._read(force=True)
+        self._start_read(force=True)
 
     def on_unmount(self) -> None:
         self.writer.stop()
@@ -127,23 +127,27 @@ class BoardSync(Screen[None]):
         if minute != self._minute and self.loaded:
             self._render_board()  # ages and handoff clocks move on
         if not self._reading:
-            self._read(force=False)
+            self._start_read(force=False)
+
+    def _start_read(self, *, force: bool) -> None:
+        """Read in a worker, one read at a time; ``force`` reads even if nothing changed."""
+        self._reading = True
+        self._read(force, self._write_seq)
 
     @work(thread=True, group="read", exit_on_error=True)
-    def _read(self, force: bool) -> None:
-        self._reading = True
-        seq = self._write_seq
+    def _read(self, force: bool, seq: int) -> None:
+        stamp: tuple[int, ...] = ()
         try:
             stamp = self.repository.stamp()
             if not force and stamp == self._stamp:
                 return
             snapshot = self.repository.snapshot()
         except StoreLocked as exc:
-            self.app.call_from_thread(self._store_busy, exc)
+            self._hand_over(self._store_busy, exc)  # the next poll tries again
         except FunnelError as exc:
-            self.app.call_from_thread(self._problem, exc)
+            self._hand_over(self._problem, exc, stamp)
         else:
-            self.app.call_from_thread(self._apply_snapshot, snapshot, stamp, seq)
+            self._hand_over(self._apply_snapshot, snapshot, stamp, seq)
         finally:
             self._reading = False
 
@@ -176,9 +180,11 @@ class BoardSync(Screen[None]):
             self.notify(f"{exc} Retrying…", title="Store busy", severity="warning",
                         markup=False)
 
-    def _problem(self, exc: FunnelError) -> None:
+    def _problem(self, exc: FunnelError, stamp: tuple[int, ...]) -> None:
         if not self.is_attached:
             return  # the app is closing
+        # Said once per state of the file: the next read is when the file changes again.
+        self._stamp = stamp
         self.notify(str(exc), title="Cannot read the store", severity="error", markup=False)
 
     # Showing -----------------------------------------------------------------------------
@@ -361,7 +367,7 @@ class BoardSync(Screen[None]):
             title = f"Cannot {job.label}"
         self.notify(str(exc), title=title, severity="error", markup=False, timeout=8)
         self._stamp = None
-        self._read(force=True)
+        self._start_read(force=True)
         self.refresh_keys()
 
     def _write_busy(self, job: WriteJob, attempt: int) -> None:

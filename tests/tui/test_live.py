@@ -137,3 +137,21 @@ async def test_r_reloads_now(board_store: Path) -> None:
         await pilot.press("r")  # …but r reads anyway
         await until(pilot, lambda: len(board.deals) == 8, timeout=1)
         assert board_of(app).loaded
+
+
+async def test_an_unreadable_store_is_reported_once_and_the_board_keeps_its_deals(
+    board_store: Path,
+) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        board = await loaded(pilot)
+        board_store.write_text("{ this is not a store")
+
+        def problems() -> int:
+            return sum(1 for n in app._notifications if n.title == "Cannot read the store")
+
+        await until(pilot, lambda: problems() == 1, timeout=2)
+        await pilot.pause(1.0)  # more polls, the same broken file: no more notices
+        assert problems() == 1
+        assert len(board.deals) == 8
+        assert app.is_running
