@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 import time
 from dataclasses import dataclass
@@ -67,11 +68,14 @@ def _create_temp(target: Path) -> tuple[int, Path]:
     raise FileExistsError(f"could not create a temp file beside {target}")
 
 
-def prepare_replace(target: Path, data: bytes, *, mode: int | None = None) -> PendingReplace:
+def prepare_replace(
+    target: Path, data: bytes, *, mode: int | None = None, group: int | None = None
+) -> PendingReplace:
     """Write ``data`` to a fresh temp file beside ``target`` and fsync it.
 
     ``mode`` defaults to the target's current mode, or 0600 for a new file; it is set with
-    fchmod, so the umask does not matter.
+    fchmod, so the umask does not matter. ``group`` is the group the file must have (a team
+    store's); a setgid directory gives it already, so it usually costs nothing.
     """
     if mode is None:
         mode = existing_mode(target)
@@ -82,7 +86,13 @@ def prepare_replace(target: Path, data: bytes, *, mode: int | None = None) -> Pe
         while view:
             view = view[os.write(fd, view):]
         os.fsync(fd)
-        stamp = stamp_of(os.fstat(fd))
+        st = os.fstat(fd)
+        if group is not None and st.st_gid != group:
+            os.fchown(fd, -1, group)
+            os.fchmod(fd, NEW_FILE_MODE if mode is None else mode)  # chown may drop bits
+            os.fsync(fd)
+            st = os.fstat(fd)
+        stamp = stamp_of(st)
     except BaseException:
         os.close(fd)
         temp.unlink(missing_ok=True)
@@ -91,15 +101,39 @@ def prepare_replace(target: Path, data: bytes, *, mode: int | None = None) -> Pe
     return PendingReplace(temp, target, stamp)
 
 
-def write_atomic(target: Path, data: bytes, *, mode: int | None = None) -> FileStamp:
+def write_atomic(
+    target: Path, data: bytes, *, mode: int | None = None, group: int | None = None
+) -> FileStamp:
     """Replace ``target`` with ``data`` atomically and durably; returns the new file's stamp."""
-    pending = prepare_replace(target, data, mode=mode)
+    pending = prepare_replace(target, data, mode=mode, group=group)
     try:
         pending.commit()
     except BaseException:
         pending.abandon()
         raise
     return pending.stamp
+
+
+def copy_file(source: Path, target: Path, *, mode: int, group: int | None = None) -> None:
+    """Copy ``source`` to a new file ``target`` (never through a symlink), durably."""
+    src = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        fd = os.open(target, _CREATE, mode)
+        try:
+            os.fchmod(fd, mode)
+            if group is not None and os.fstat(fd).st_gid != group:
+                os.fchown(fd, -1, group)
+                os.fchmod(fd, mode)
+            while os.sendfile(fd, src, None, 1 << 24):
+                pass
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            target.unlink(missing_ok=True)
+            raise
+        os.close(fd)
+    finally:
+        os.close(src)
 
 
 def fsync_dir(path: Path) -> None:
@@ -111,15 +145,21 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def make_dir(path: Path, *, mode: int = NEW_DIR_MODE) -> None:
-    """Create a directory (and missing parents) with exactly ``mode``; leave an existing one be."""
+def make_dir(path: Path, *, mode: int = NEW_DIR_MODE, group: int | None = None) -> None:
+    """Create a directory (and missing parents) with exactly ``mode``; leave an existing one be.
+
+    With a ``group``, the new directory is given that group (its parents are not: a team
+    store's directory exists before anything is made in it).
+    """
     if path.is_dir():
         return
-    make_dir(path.parent, mode=mode)
+    make_dir(path.parent, mode=NEW_DIR_MODE if group is not None else mode)
     try:
-        path.mkdir(mode=mode)
+        path.mkdir(mode=mode & 0o777)
     except FileExistsError:
         return
+    if group is not None and path.stat().st_gid != group:
+        os.chown(path, -1, group)
     os.chmod(path, mode)  # mkdir's mode is filtered through the umask
 
 
@@ -133,18 +173,18 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_temps(directory: Path, *, prefix: str = "") -> list[Path]:
-    """Remove temp files left by crashed writers; call it only while holding the store's lock.
+def stale_temps(directory: Path, *, prefix: str = "") -> list[Path]:
+    """Temp files (or snapshot directories) in ``directory`` left behind by crashed writers.
 
-    A temp file is stale when its writer's pid is gone or it is older than `STALE_AFTER`
-    seconds. With a ``prefix``, only temp files of the file ``prefix`` or of ``prefix.*``
-    (its backups) are considered: another store may share the directory.
+    One is stale when its writer's pid is gone or it is older than `STALE_AFTER` seconds.
+    With a ``prefix``, only temp files of the file ``prefix`` or of ``prefix.*`` (its
+    snapshots) are considered: another store may share the directory.
     """
-    removed: list[Path] = []
+    found: list[Path] = []
     try:
         entries = list(os.scandir(directory))
-    except FileNotFoundError:
-        return removed
+    except (FileNotFoundError, NotADirectoryError):
+        return found
     now = time.time()
     for entry in entries:
         match = _TEMP_NAME.match(entry.name)
@@ -156,6 +196,16 @@ def remove_stale_temps(directory: Path, *, prefix: str = "") -> list[Path]:
         except FileNotFoundError:
             continue
         if age > STALE_AFTER or not _pid_alive(int(match.group("pid"))):
-            Path(entry.path).unlink(missing_ok=True)  # unlinks a symlink itself, never its target
-            removed.append(Path(entry.path))
+            found.append(Path(entry.path))
+    return found
+
+
+def remove_stale_temps(directory: Path, *, prefix: str = "") -> list[Path]:
+    """Remove the `stale_temps`; call it only while holding the store's lock."""
+    removed = stale_temps(directory, prefix=prefix)
+    for path in removed:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)  # never follows a symlink inside
+        else:
+            path.unlink(missing_ok=True)  # a symlink itself, never its target
     return removed

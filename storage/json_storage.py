@@ -94,9 +94,9 @@ class JsonFileStorage(Storage):
         self._loaded = True
         self.dirty = True
 
-    def prepare(self, *, mode: int | None = None) -> PendingReplace:
+    def prepare(self, *, mode: int | None = None, group: int | None = None) -> PendingReplace:
         """Encode the tables into a temp file beside the target, ready to rename over it."""
-        return prepare_replace(self.path, join_tables(self._tables or {}), mode=mode)
+        return prepare_replace(self.path, join_tables(self._tables or {}), mode=mode, group=group)
 
 
 def documents(table: Table) -> list[Document]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import pwd
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,27 +20,21 @@ import orjson
 from board.errors import StoreLocked
 from board.timestamps import iso
 from storage.atomic import NEW_FILE_MODE
+from storage.sharing import login_of
 
 _FIRST_WAIT = 0.002
 _MAX_WAIT = 0.05
 
 
-def _user() -> str:
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:
-        return os.environ.get("USER") or str(os.getuid())
-
-
-def _open(path: Path, *, exclusive: bool) -> int:
+def _open(path: Path, *, exclusive: bool, mode: int) -> int:
     # A reader needs no write access to the lock file: flock works on a read-only descriptor.
     flags = (os.O_RDWR if exclusive else os.O_RDONLY) | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
         try:
-            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, NEW_FILE_MODE)
+            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, mode)
         except FileExistsError:
             return os.open(path, flags)
-        os.fchmod(fd, NEW_FILE_MODE)  # the umask may have taken bits away
+        os.fchmod(fd, mode)  # the umask may have taken bits away
         return fd
     except OSError:
         if path.is_symlink():
@@ -70,14 +63,17 @@ def _holder(fd: int) -> str:
 
 
 @contextmanager
-def store_lock(path: Path, *, exclusive: bool, timeout: float) -> Iterator[None]:
+def store_lock(
+    path: Path, *, exclusive: bool, timeout: float, mode: int = NEW_FILE_MODE
+) -> Iterator[None]:
     """Hold the lock at ``path`` for the block, waiting at most ``timeout`` seconds.
 
     Raises `StoreLocked` naming the holder when the wait runs out. A shared lock on a lock file
     that does not exist yet is skipped when the file cannot be created (a read-only store).
+    A lock file made here gets ``mode`` (a team store's is ``0660``, so every member can lock).
     """
     try:
-        fd: int | None = _open(path, exclusive=exclusive)
+        fd: int | None = _open(path, exclusive=exclusive, mode=mode)
     except PermissionError:
         if exclusive:
             raise
@@ -89,7 +85,7 @@ def store_lock(path: Path, *, exclusive: bool, timeout: float) -> Iterator[None]
         _acquire(fd, path, exclusive=exclusive, timeout=timeout)
         if exclusive:
             note = {
-                "user": _user(),
+                "user": login_of(os.geteuid()),
                 "pid": os.getpid(),
                 "host": os.uname().nodename,
                 "since": iso(datetime.now(UTC)),

@@ -12,6 +12,7 @@ from board.deal import Deal, Event, Status
 from board.errors import Conflict, InvalidInput, NotFound
 from board.spend import Spend
 from board.timestamps import iso
+from storage.backups import DEFAULT_POLICY, BackupPolicy
 from storage.document_lines import StoredDocument, corrupt, decoded
 from storage.json_storage import document, documents
 from storage.layout import StoreLayout, doc_is_open, doc_version, stamp_of
@@ -23,10 +24,19 @@ from storage.transaction import Doc, Transaction, transaction
 class TinyDBRepository:
     """A `Repository` over TinyDB files (see `storage.layout` for where each thing lives)."""
 
-    def __init__(self, path: Path, *, lock_timeout: float = 5.0, currency: str = "USD") -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        lock_timeout: float = 5.0,
+        currency: str = "USD",
+        backups: BackupPolicy | None = DEFAULT_POLICY,
+    ) -> None:
         self.path = path
         self.lock_timeout = lock_timeout
         self.currency = currency
+        self.backups = backups
+        """When writes snapshot the store first (``None``: never)."""
         self._layout = StoreLayout(path)
         self._by_line: dict[bytes, Deal] = {}
 
@@ -37,7 +47,11 @@ class TinyDBRepository:
 
     def _write(self) -> AbstractContextManager[Transaction]:
         return transaction(
-            self._layout, write=True, currency=self.currency, timeout=self.lock_timeout
+            self._layout,
+            write=True,
+            currency=self.currency,
+            timeout=self.lock_timeout,
+            backups=self.backups,
         )
 
     def _decode(self, doc: Doc, deal_id: int) -> Deal:

@@ -24,7 +24,9 @@ from storage.atomic import (
     remove_stale_temps,
     write_atomic,
 )
+from storage.backups import BackupPolicy, auto_backup
 from storage.document_lines import StoredDocument, StoreTable
+from storage.errors import unavailable
 from storage.json_storage import JsonFileStorage, document, documents
 from storage.layout import FileStamp, StoreLayout, doc_is_open, newer
 from storage.meta_doc import (
@@ -36,6 +38,7 @@ from storage.meta_doc import (
     new_meta_doc,
 )
 from storage.migrations import migrate, schema_of
+from storage.sharing import PERSONAL, Sharing, check_store
 from storage.store_lock import store_lock
 
 Doc = dict[str, Any]
@@ -58,9 +61,20 @@ def _stored(storage: JsonFileStorage) -> dict[str, Any]:
 class Transaction:
     """The store as read under one lock; changes are kept in memory until `commit`."""
 
-    def __init__(self, layout: StoreLayout, *, write: bool, currency: str) -> None:
+    def __init__(
+        self,
+        layout: StoreLayout,
+        *,
+        write: bool,
+        currency: str,
+        sharing: Sharing = PERSONAL,
+        backups: BackupPolicy | None = None,
+    ) -> None:
         self.layout = layout
         self.write = write
+        self.sharing = sharing
+        self.backups = backups
+        """When to snapshot the store before a write (``None``: never)."""
         self.main = JsonFileStorage(layout.main)
         self.deals = _table(self.main, "deals")
         self.spend = _table(self.main, "spend")
@@ -110,7 +124,8 @@ class Transaction:
     def _upgrade(self, schema: int) -> None:
         """Keep a backup of the old file, then write the upgraded store on its own."""
         assert self.main.raw is not None
-        write_atomic(self.layout.backup(schema), self.main.raw, mode=existing_mode(self.main.path))
+        mode = self.sharing.file_mode(existing_mode(self.main.path))
+        write_atomic(self.layout.backup(schema), self.main.raw, mode=mode, group=self.sharing.group)
         closed = [doc for doc in documents(self.deals) if not doc_is_open(doc)]
         self.put_many(closed)
         self.commit()
@@ -202,22 +217,26 @@ class Transaction:
         dirty = self.main.dirty or any(storage.dirty for storage in archives)
         if not dirty and self.meta_doc == self._meta_as_read:
             return
-        mode = existing_mode(self.main.path)
+        if self.backups is not None and self.main.raw is not None:
+            auto_backup(self.layout, self.sharing, self.backups)
+        sharing = self.sharing
+        mode = sharing.file_mode(existing_mode(self.main.path))
         stamps = dict(self._present)
         before: list[PendingReplace] = []
         after: list[PendingReplace] = []
         try:
             for block, (storage, _) in sorted(self._archives.items()):
                 if storage.dirty:
-                    make_dir(self.layout.archive_dir)
+                    make_dir(self.layout.archive_dir, mode=sharing.dir_mode, group=sharing.group)
                     own = existing_mode(storage.path)
-                    pending = storage.prepare(mode=mode if own is None else own)
+                    file_mode = sharing.file_mode(mode if own is None else own)
+                    pending = storage.prepare(mode=file_mode, group=sharing.group)
                     stamps[block] = pending.stamp
                     (before if block in self._gained else after).append(pending)
             self.meta_doc["archives"] = {str(b): list(s) for b, s in sorted(stamps.items())}
             self._meta.remove(doc_ids=[META_ID])
             self._meta.insert(StoredDocument(self.meta_doc, META_ID))
-            main = self.main.prepare(mode=mode)
+            main = self.main.prepare(mode=mode, group=sharing.group)
         except BaseException:
             for pending in before + after:
                 pending.abandon()
@@ -241,18 +260,31 @@ class Transaction:
 
 @contextmanager
 def transaction(
-    layout: StoreLayout, *, write: bool, currency: str, timeout: float
+    layout: StoreLayout,
+    *,
+    write: bool,
+    currency: str,
+    timeout: float,
+    backups: BackupPolicy | None = None,
 ) -> Iterator[Transaction]:
-    """Lock the store (exclusively to write), read it, and commit on a clean exit."""
-    txn = Transaction(layout, write=write, currency=currency)
-    if write:
-        make_dir(layout.main.parent)
-    elif not layout.main.exists() and not layout.lock.exists():
-        txn.main.treat_as_missing()  # nothing stored yet, and reading must create nothing
-        yield txn
-        return
-    with store_lock(layout.lock, exclusive=write, timeout=timeout):
-        txn.begin()
-        yield txn
+    """Lock the store (exclusively to write), read it, and commit on a clean exit.
+
+    An unsafe store is refused before anything is opened (`StoreUnsafe`); a file that cannot
+    be read or written raises `StoreUnavailable` (exit 5), with the store as it was.
+    """
+    sharing = check_store(layout)
+    txn = Transaction(layout, write=write, currency=currency, sharing=sharing, backups=backups)
+    try:
         if write:
-            txn.commit()
+            make_dir(layout.main.parent)
+        elif not layout.main.exists() and not layout.lock.exists():
+            txn.main.treat_as_missing()  # nothing stored yet, and reading must create nothing
+            yield txn
+            return
+        with store_lock(layout.lock, exclusive=write, timeout=timeout, mode=sharing.file_mode()):
+            txn.begin()
+            yield txn
+            if write:
+                txn.commit()
+    except OSError as exc:
+        raise unavailable(exc, layout.main, writing=write) from None

@@ -1,0 +1,246 @@
+"""Snapshots of a store in ``backups/`` beside it, taken under its lock.
+
+A snapshot is a directory laid out like a store, which any command can open with ``--db``:
+
+    backups/board.json.2026-11-20T101500.123Z.auto/board.json
+    backups/board.json.2026-11-20T101500.123Z.auto/board.archive/closed-00000.json
+
+Writes take one by themselves (kind ``auto``), before they replace anything, at most once per
+`BackupPolicy.every` seconds. Those are hard links: Funnel never modifies a store file in
+place, it replaces it, so a link keeps the contents of the moment for the cost of a directory
+entry, and the write that follows replaces the main file at once. An archive file stays shared
+with the store until a write replaces it. `funnel backup` and `funnel restore` take full copies
+(kinds ``manual`` and ``before-restore``), which nothing done to the store can touch.
+
+A snapshot is assembled under a temp name and renamed into place, so a crash leaves either a
+whole snapshot or a temp directory that the next write removes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from board.errors import StoreCorrupt
+from storage.atomic import (
+    copy_file,
+    existing_mode,
+    fsync_dir,
+    make_dir,
+    remove_stale_temps,
+    write_atomic,
+)
+from storage.document_lines import decoded, join_tables
+from storage.errors import StoreUnsafe
+from storage.json_storage import parse_tables
+from storage.layout import FileStamp, StoreLayout
+from storage.meta_doc import META_ID, META_TABLE, archive_stamps
+from storage.sharing import Sharing
+
+BACKUPS_DIR = "backups"
+KINDS = ("auto", "manual", "before-restore")
+_STAMP = "%Y-%m-%dT%H%M%S"
+
+
+@dataclass(frozen=True, slots=True)
+class BackupPolicy:
+    """How often snapshots are taken and how many are kept."""
+
+    keep: int = 10
+    """The newest snapshots kept."""
+    daily_days: int = 14
+    """Plus the first snapshot of each of this many days (today included)."""
+    every: float = 60.0
+    """Seconds between automatic snapshots; 0 takes one before every write."""
+
+
+DEFAULT_POLICY = BackupPolicy()
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    """One snapshot of a store."""
+
+    path: Path
+    taken_at: datetime
+    kind: str
+
+    @property
+    def name(self) -> str:
+        """The snapshot's directory name, which `funnel restore` takes."""
+        return self.path.name
+
+    def layout(self, store: StoreLayout) -> StoreLayout:
+        """The snapshot seen as a store of its own."""
+        return StoreLayout(self.path / store.main.name)
+
+
+def backups_dir(layout: StoreLayout) -> Path:
+    """The ``backups/`` directory beside a store."""
+    return layout.main.parent / BACKUPS_DIR
+
+
+def _pattern(layout: StoreLayout) -> re.Pattern[str]:
+    return re.compile(
+        re.escape(layout.main.name)
+        + r"\.(\d{4}-\d\d-\d\dT\d{6}\.\d{3})Z\.(" + "|".join(KINDS) + r")$"
+    )
+
+
+def list_backups(layout: StoreLayout) -> list[Backup]:
+    """The store's snapshots, oldest first (other stores' in the same folder are not listed)."""
+    pattern = _pattern(layout)
+    found: list[Backup] = []
+    try:
+        entries = list(os.scandir(backups_dir(layout)))
+    except (FileNotFoundError, NotADirectoryError):
+        return found
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if match and entry.is_dir(follow_symlinks=False):
+            at = datetime.strptime(match.group(1), _STAMP + ".%f").replace(tzinfo=UTC)
+            found.append(Backup(Path(entry.path), at, match.group(2)))
+    return sorted(found, key=lambda backup: backup.name)
+
+
+def backup_due(layout: StoreLayout, policy: BackupPolicy, now: datetime) -> bool:
+    """Whether the newest snapshot is older than the policy's interval (one directory listing)."""
+    if policy.every <= 0:
+        return True
+    backups = list_backups(layout)
+    return not backups or (now - backups[-1].taken_at).total_seconds() >= policy.every
+
+
+def _backups_root(layout: StoreLayout, sharing: Sharing) -> Path:
+    root = backups_dir(layout)
+    make_dir(root, mode=sharing.dir_mode, group=sharing.group)
+    if not stat.S_ISDIR(os.lstat(root).st_mode):
+        raise StoreUnsafe(f"{root} is a symbolic link; snapshots go only in a real directory"
+                          " beside the store: remove it")
+    return root
+
+
+def place_file(source: Path, target: Path, sharing: Sharing, *, link: bool) -> None:
+    """Hard-link ``source`` at ``target``, or copy it (a copy gets the store's mode)."""
+    if link:
+        os.link(source, target, follow_symlinks=False)
+    else:
+        mode = sharing.file_mode(existing_mode(source))
+        copy_file(source, target, mode=mode, group=sharing.group)
+
+
+def take_backup(
+    layout: StoreLayout, sharing: Sharing, *, kind: str, now: datetime, link: bool = False
+) -> Backup | None:
+    """Snapshot the store's files as they are now; call it holding the store's lock.
+
+    Returns ``None`` when there is nothing to snapshot. With ``link`` (the write path) files
+    are hard-linked, never copied; where links are impossible it raises `OSError`.
+    """
+    blocks = layout.archive_stamps()
+    has_main = os.path.lexists(layout.main)
+    if not has_main and not blocks:
+        return None
+    root = _backups_root(layout, sharing)
+    remove_stale_temps(root, prefix=layout.main.name)
+    at = now.astimezone(UTC)
+    names = {backup.name for backup in list_backups(layout)}
+    while (name := _name(layout, at, kind)) in names:
+        at += timedelta(milliseconds=1)
+    temp = root / f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    try:
+        make_dir(temp, mode=sharing.dir_mode, group=sharing.group)
+        copy = StoreLayout(temp / layout.main.name)
+        if blocks:
+            make_dir(copy.archive_dir, mode=sharing.dir_mode, group=sharing.group)
+            for block in sorted(blocks):
+                place_file(layout.archive(block), copy.archive(block), sharing, link=link)
+            fsync_dir(copy.archive_dir)
+        if has_main and link:
+            place_file(layout.main, copy.main, sharing, link=True)
+        elif has_main:
+            data = restamped_main(layout.main, blocks, copy.archive_stamps())
+            mode = sharing.file_mode(existing_mode(layout.main))
+            write_atomic(copy.main, data, mode=mode, group=sharing.group)
+        fsync_dir(temp)
+        os.rename(temp, root / name)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    fsync_dir(root)
+    return Backup(root / name, at, kind)
+
+
+def auto_backup(layout: StoreLayout, sharing: Sharing, policy: BackupPolicy) -> None:
+    """Snapshot the files a write is about to replace, if one is due; never stops the write."""
+    now = datetime.now(UTC)
+    if not backup_due(layout, policy, now):
+        return
+    try:
+        take_backup(layout, sharing, kind="auto", now=now, link=True)
+        prune_backups(layout, policy, now)
+    except (OSError, StoreUnsafe):
+        pass  # no room, no hard links, a planted symlink: `funnel doctor` reports it
+
+
+def restamped_main(
+    main: Path, originals: dict[int, FileStamp], copies: dict[int, FileStamp]
+) -> bytes:
+    """The bytes of ``main``, recording the stamps of fresh copies of its archive files.
+
+    A main file records the stamp of every archive file it was written with; a mismatch
+    means a write was interrupted (see `storage.transaction`). Copies have new stamps, so
+    where an original matched the record, its copy's stamp is recorded instead. A main file
+    that cannot be parsed (a damaged store being kept) is returned as it is.
+    """
+    raw = main.read_bytes()
+    try:
+        tables = parse_tables(raw, main)
+        stored = tables.get(META_TABLE, {}).get(str(META_ID))
+        meta = None if stored is None else decoded(stored, META_ID, main)
+    except StoreCorrupt:
+        return raw
+    if meta is None:
+        return raw  # a store from before the archive existed: nothing recorded
+    recorded = archive_stamps(meta)
+    meta["archives"] = {
+        str(block): list(copies[block] if stamp == originals.get(block) else stamp)
+        for block, stamp in sorted(recorded.items()) if block in copies
+    }
+    tables[META_TABLE][str(META_ID)] = meta
+    return join_tables(tables)
+
+
+def _name(layout: StoreLayout, at: datetime, kind: str) -> str:
+    return f"{layout.main.name}.{at.strftime(_STAMP)}.{at.microsecond // 1000:03d}Z.{kind}"
+
+
+def prune_backups(layout: StoreLayout, policy: BackupPolicy, now: datetime) -> list[Backup]:
+    """Remove the snapshots the policy does not keep; returns them. Hold the store's lock."""
+    backups = list_backups(layout)
+    kept = set(backups[-policy.keep:]) if policy.keep > 0 else set()
+    first_of_day: dict[object, Backup] = {}
+    today = now.astimezone(UTC).date()
+    for backup in backups:
+        day = backup.taken_at.date()
+        if (today - day).days < policy.daily_days:
+            first_of_day.setdefault(day, backup)
+    kept |= set(first_of_day.values())
+    removed = [backup for backup in backups if backup not in kept]
+    for backup in removed:
+        shutil.rmtree(backup.path, ignore_errors=True)
+    return removed
+
+
+def find_backup(layout: StoreLayout, name: str | None) -> Backup | None:
+    """The snapshot called ``name`` (or its path), the newest without one; ``None`` if none."""
+    backups = list_backups(layout)
+    if name is None:
+        return backups[-1] if backups else None
+    wanted = Path(name).name
+    return next((backup for backup in backups if backup.name == wanted), None)

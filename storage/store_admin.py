@@ -1,0 +1,160 @@
+"""Looking after a store as a whole: creating it, snapshotting it now, restoring a snapshot.
+
+Each step holds the store's exclusive lock, so no colleague's write lands in the middle.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from board.errors import FunnelError, NotFound
+from storage.atomic import existing_mode, fsync_dir, make_dir, write_atomic
+from storage.backups import (
+    Backup,
+    BackupPolicy,
+    find_backup,
+    place_file,
+    prune_backups,
+    restamped_main,
+    take_backup,
+)
+from storage.errors import StoreExists, StoreUnsafe, unavailable
+from storage.layout import FileStamp, StoreLayout, stamp_of
+from storage.sharing import TEAM_DIR_MODE, Sharing, check_store, sharing_of
+from storage.store_check import content_problems
+from storage.store_lock import store_lock
+from storage.transaction import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """What `restore` did: the snapshot put back, and the one keeping the files it replaced."""
+
+    restored: Backup
+    kept: Backup | None
+
+
+def create_store(
+    path: Path, *, group: int | None, currency: str, timeout: float
+) -> Sharing:
+    """Create an empty store; a ``group`` makes it a team store of that group.
+
+    A team store's directory is made (or made over) setgid ``2770`` in the group; a personal
+    store's missing directories are made ``0700``. Refuses (`StoreExists`) when a store, or
+    anything else, is at ``path`` already.
+    """
+    layout = StoreLayout(path)
+    try:
+        if group is not None:
+            _make_team_dir(path.parent, group)
+        else:
+            make_dir(path.parent)
+        if os.path.lexists(path) or os.path.lexists(layout.archive_dir):
+            raise StoreExists(f"{path} exists already; Funnel never creates a store over one")
+        with transaction(layout, write=True, currency=currency, timeout=timeout) as txn:
+            if txn.main.raw is not None or layout.archive_stamps():
+                raise StoreExists(f"{path} was created meanwhile by someone else")
+            txn.main.write(txn.main.read() or {})  # an empty store: just its metadata
+            sharing = txn.sharing
+    except OSError as exc:
+        raise unavailable(exc, path, writing=True) from None
+    return sharing
+
+
+def _make_team_dir(directory: Path, group: int) -> None:
+    try:
+        directory.mkdir(mode=0o700)
+    except FileExistsError:
+        if not stat.S_ISDIR(os.lstat(directory).st_mode):
+            raise StoreUnsafe(f"{directory} is not a directory") from None
+    os.chown(directory, -1, group)
+    os.chmod(directory, TEAM_DIR_MODE)
+    if not sharing_of(directory).shared:  # chmod drops setgid for a group one is not in
+        raise StoreUnsafe(f"{directory}: could not make it setgid in group {group}")
+
+
+def backup_now(path: Path, policy: BackupPolicy, *, timeout: float) -> Backup:
+    """Snapshot the store now (kind ``manual``), then drop what the policy does not keep."""
+    layout = StoreLayout(path)
+    sharing = check_store(layout)
+    try:
+        with store_lock(layout.lock, exclusive=True, timeout=timeout, mode=sharing.file_mode()):
+            now = datetime.now(UTC)
+            backup = take_backup(layout, sharing, kind="manual", now=now)
+            if backup is None:
+                raise NotFound(f"there is no store at {path} to back up")
+            prune_backups(layout, policy, now)
+            return backup
+    except OSError as exc:
+        raise unavailable(exc, path, writing=True) from None
+
+
+def restore(path: Path, name: str | None, policy: BackupPolicy, *, timeout: float) -> Restored:
+    """Put a snapshot back in place of the store (the newest one without a ``name``).
+
+    The store's current files, damaged or not, are first kept as a ``before-restore``
+    snapshot. A damaged snapshot is refused. Files are copied back (never linked: the
+    snapshot stays what it is whatever happens to the store), archives first and the main
+    file last; if the restore is interrupted, running it again finishes it.
+    """
+    layout = StoreLayout(path)
+    sharing = check_store(layout)
+    try:
+        with store_lock(layout.lock, exclusive=True, timeout=timeout, mode=sharing.file_mode()):
+            backup = find_backup(layout, name)
+            if backup is None:
+                raise NotFound(_missing(layout, name))
+            source = backup.layout(layout)
+            damage = content_problems(source)
+            if damage:
+                raise FunnelError(f"snapshot {backup.name} is damaged too ({damage[0].problem});"
+                                  " pick another one from `funnel backup --list`")
+            now = datetime.now(UTC)
+            kept = take_backup(layout, sharing, kind="before-restore", now=now)
+            _put_back(source, layout, sharing)
+            prune_backups(layout, policy, now)
+            return Restored(backup, kept)
+    except OSError as exc:
+        raise unavailable(exc, path, writing=True) from None
+
+
+def _missing(layout: StoreLayout, name: str | None) -> str:
+    if name is None:
+        return f"there is no snapshot of {layout.main} yet (see `funnel backup`)"
+    return f"there is no snapshot {name!r} of {layout.main}; see `funnel backup --list`"
+
+
+def _put_back(source: StoreLayout, target: StoreLayout, sharing: Sharing) -> None:
+    """Copy the snapshot's files over the store's: archives first, the main file last."""
+    wanted = source.archive_stamps()
+    copied: dict[int, FileStamp] = {}
+    if wanted:
+        make_dir(target.archive_dir, mode=sharing.dir_mode, group=sharing.group)
+    for block in sorted(wanted):
+        copied[block] = _replace_with(source.archive(block), target.archive(block), sharing)
+    if wanted:
+        fsync_dir(target.archive_dir)
+    main = restamped_main(source.main, wanted, copied)
+    write_atomic(target.main, main, mode=sharing.file_mode(existing_mode(source.main)),
+                 group=sharing.group)
+    extra = set(target.archive_stamps()) - set(wanted)
+    for block in sorted(extra):
+        target.archive(block).unlink(missing_ok=True)
+    if extra:
+        fsync_dir(target.archive_dir)
+
+
+def _replace_with(source: Path, target: Path, sharing: Sharing) -> FileStamp:
+    temp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    try:
+        place_file(source, temp, sharing, link=False)
+        stamp = stamp_of(os.stat(temp))
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return stamp
