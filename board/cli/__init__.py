@@ -137,4 +137,5 @@ LAZY_COMMANDS = {
     **dict.fromkeys(("stages", "config", "demo"), "setup"),
     **dict.fromkeys(("export", "import"), "transfer"),
     **dict.fromkeys(("metrics", "spend"), "metrics"),
+    **dict.fromkeys(("init", "backup", "restore", "doctor"), "team"),
 }
