@@ -120,8 +120,8 @@ def _backups_root(layout: StoreLayout, sharing: Sharing) -> Path:
     root = backups_dir(layout)
     make_dir(root, mode=sharing.dir_mode, group=sharing.group)
     if not stat.S_ISDIR(os.lstat(root).st_mode):
-        raise StoreUnsafe(f"{root} is a symbolic link; snapshots go only in a real directory"
-                          " beside the store: remove it")
+        raise StoreUnsafe(f"{root} is not a directory (a symbolic link?), and snapshots go"
+                          " only in a real directory beside the store", f"rm {root}")
     return root
 
 

@@ -72,7 +72,7 @@ def examine(path: Path, *, timeout: float = 5.0) -> Report:
     try:
         check_store(layout)
     except StoreUnsafe as err:
-        add(Finding("safety", path, str(err), _safety_fix(str(err))))
+        add(Finding("safety", path, err.problem, err.fix))
     if not os.path.lexists(path) and not layout.archive_stamps():
         add(Finding("json", path, "there is no store here", f"create one: `funnel init {path}`"))
         return report
@@ -120,14 +120,6 @@ def _snapshots_missing(layout: StoreLayout, contents: Contents,
                   f"make sure {backups_dir(layout)} is a directory you can write, on the same"
                   " filesystem as the store (snapshots are hard links); `funnel backup` takes"
                   " one now")
-
-
-def _safety_fix(message: str) -> str:
-    # The refusal message says what to run after "run" or "point"; repeat the gist.
-    for marker in ("run ", "point "):
-        if marker in message:
-            return message.split(marker, 1)[1]
-    return "move the store somewhere only you (or your team's group) can write"
 
 
 def _permissions(layout: StoreLayout, report: Report) -> Iterator[Finding]:

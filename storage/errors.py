@@ -12,6 +12,11 @@ class StoreUnsafe(StoreCorrupt):
     """A store that is not safe to open (a symlink, someone else's, in a world-writable
     directory); nothing is read or written (exit 4, like a corrupt store)."""
 
+    def __init__(self, problem: str, fix: str) -> None:
+        super().__init__(f"{problem}; {fix}")
+        self.problem = problem
+        self.fix = fix
+
 
 class StoreUnavailable(FunnelError):
     """The store's files could not be read or written: permissions, disk full (exit 5)."""

@@ -70,11 +70,13 @@ def _make_team_dir(directory: Path, group: int) -> None:
         directory.mkdir(mode=0o700)
     except FileExistsError:
         if not stat.S_ISDIR(os.lstat(directory).st_mode):
-            raise StoreUnsafe(f"{directory} is not a directory") from None
+            raise StoreUnsafe(f"{directory} is not a directory",
+                              "pick a path in a real directory") from None
     os.chown(directory, -1, group)
     os.chmod(directory, TEAM_DIR_MODE)
     if not sharing_of(directory).shared:  # chmod drops setgid for a group one is not in
-        raise StoreUnsafe(f"{directory}: could not make it setgid in group {group}")
+        raise StoreUnsafe(f"{directory}: could not make it setgid in group {group}",
+                          "run `funnel init --shared` as root or as a member of the group")
 
 
 def backup_now(path: Path, policy: BackupPolicy, *, timeout: float) -> Backup:
