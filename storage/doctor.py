@@ -12,15 +12,12 @@ import stat
 from collections.abc import Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 
-from board.errors import FunnelError
-from board.timestamps import from_iso, iso
 from storage.atomic import stale_temps
-from storage.backups import DEFAULT_POLICY, Backup, backups_dir, list_backups
+from storage.backups import Backup, backups_dir, list_backups
 from storage.errors import StoreUnsafe
 from storage.layout import StoreLayout
 from storage.sharing import (
@@ -92,34 +89,28 @@ def examine(path: Path, *, timeout: float = 5.0) -> Report:
                         f" ({err.strerror})", "see the permission problems above"))
             return report
     report.findings += report.contents.findings
-    report.findings += _snapshots_missing(layout, report.contents, report.backups)
+    report.findings += _snapshots_possible(layout)
     return report
 
 
-def _snapshots_missing(layout: StoreLayout, contents: Contents,
-                       backups: list[Backup]) -> Iterator[Finding]:
-    """Whether writes made since the store was created went without their automatic snapshot.
-
-    Any write finding no snapshot younger than `BackupPolicy.every` takes one first, so the
-    newest snapshot is at most that much older than the main file, unless taking it failed.
-    """
-    created = contents.meta.get("created_at") if contents.meta else None
+def _snapshots_possible(layout: StoreLayout) -> Iterator[Finding]:
+    """Whether writes can take their automatic snapshots: hard links into ``backups/``."""
+    backups = backups_dir(layout)
     try:
-        written = datetime.fromtimestamp(os.stat(layout.main).st_mtime, UTC)
-        since = from_iso(created) if isinstance(created, str) else written
-    except (OSError, ValueError, FunnelError):
-        return
-    slack = DEFAULT_POLICY.every + 5
-    if (written - since).total_seconds() <= 5:
-        return  # written once, when it was created: nothing to snapshot yet
-    if backups and (written - backups[-1].taken_at).total_seconds() <= slack:
-        return
-    newest = f"the newest is from {iso(backups[-1].taken_at)}" if backups else "there is none"
-    yield Finding("backups", backups_dir(layout), f"the store was written at {iso(written)}"
-                  f" without a snapshot first ({newest}): automatic snapshots are failing",
-                  f"make sure {backups_dir(layout)} is a directory you can write, on the same"
-                  " filesystem as the store (snapshots are hard links); `funnel backup` takes"
-                  " one now")
+        st = os.lstat(backups)
+    except FileNotFoundError:
+        return  # made by the first write that needs it, like the store's other files
+    if not stat.S_ISDIR(st.st_mode):
+        return  # reported with the store's directories
+    if not os.access(backups, os.W_OK | os.X_OK):
+        yield Finding("backups", backups, "you cannot write in it, so writes go without their"
+                      " automatic snapshots", f"chmod u+rwx {backups} (a team store's: chgrp"
+                      f" the store's group and chmod 2770)")
+    if st.st_dev != os.stat(layout.main.parent).st_dev:
+        yield Finding("backups", backups, "is on another filesystem than the store, so no"
+                      " snapshot can be a hard link: writes take none",
+                      f"make {backups} a plain directory beside the store; copy snapshots"
+                      " elsewhere with `rsync -aH`")
 
 
 def _permissions(layout: StoreLayout, report: Report) -> Iterator[Finding]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from board.errors import FunnelError, NotFound
+from board.errors import FunnelError, NotFound, StoreCorrupt
 from storage.atomic import existing_mode, fsync_dir, make_dir, write_atomic
 from storage.backups import (
     Backup,
@@ -85,6 +85,12 @@ def backup_now(path: Path, policy: BackupPolicy, *, timeout: float) -> Backup:
     sharing = check_store(layout)
     try:
         with store_lock(layout.lock, exclusive=True, timeout=timeout, mode=sharing.file_mode()):
+            damage = content_problems(layout, deep=False)
+            if damage and damage[0].problem == "there is no store file":
+                raise NotFound(f"there is no store at {path} to back up")
+            if damage:
+                raise StoreCorrupt(f"{damage[0].path}: {damage[0].problem}; a snapshot of it"
+                                   " would not help: restore one with `funnel restore`")
             now = datetime.now(UTC)
             backup = take_backup(layout, sharing, kind="manual", now=now)
             if backup is None:
@@ -111,7 +117,7 @@ def restore(path: Path, name: str | None, policy: BackupPolicy, *, timeout: floa
             if backup is None:
                 raise NotFound(_missing(layout, name))
             source = backup.layout(layout)
-            damage = content_problems(source)
+            damage = content_problems(source, deep=False)
             if damage:
                 raise FunnelError(f"snapshot {backup.name} is damaged too ({damage[0].problem});"
                                   " pick another one from `funnel backup --list`")
