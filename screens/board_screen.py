@@ -16,7 +16,7 @@ from board import journey
 from board.deal import Deal, DealChanges, DealDraft, Status
 from board.errors import FunnelError, RuleViolation
 from board.text import printable
-from screens.board_sync import WINDOWS, BoardSync
+from screens.board_sync import BoardSync
 from screens.board_view import BoardView
 from screens.confirm_dialog import ConfirmDialog
 from screens.deal_detail import DealDetail
@@ -340,7 +340,7 @@ class BoardScreen(BoardSync):
 
     def action_window(self) -> None:
         """The next metrics window: 30 d, 90 d, 1 y, all."""
-        self.window = (self.window + 1) % len(WINDOWS)
+        self.window = (self.window + 1) % len(self.windows)
         self.refresh_metrics()
 
     def action_help(self) -> None:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -23,14 +22,13 @@ from textual.widgets import Footer, Input, Static
 from board.deal import Deal
 from board.errors import Conflict, FunnelError, StoreLocked
 from board.metrics import Metrics, compute_metrics
-from board.metrics_window import Window
 from board.settings import Settings
 from board.spend import Spend
-from board.text import printable
 from screens.board_view import BoardView
 from screens.column_data import ColumnData, build_columns
 from screens.deal_filter import DealFilter
-from screens.side_panel import SidePanel
+from screens.side_panel import SidePanel, metrics_window
+from screens.status_line import StatusLine
 from screens.store_writer import Intent, StoreWriter, WriteJob
 from screens.undo_log import Transition, UndoLog
 from storage.repository import Repository, Snapshot
@@ -59,6 +57,7 @@ EMPTY_TEXT = (
     "To look around a sample board first, run  funnel demo."
 )
 
+
 class BoardSync(Screen[None]):
     """The board's data: the layout, reading the store, and writing changes behind the UI."""
 
@@ -76,9 +75,11 @@ class BoardSync(Screen[None]):
         self.deal_filter = DealFilter()
         self.undo_log = UndoLog()
         self.panel_wanted = True
-        self.window = next(
-            (i for i, (days, _) in enumerate(WINDOWS) if days == settings.metrics_window_days), 1
-        )
+        days = settings.metrics_window_days
+        self.windows = WINDOWS if any(d == days for d, _ in WINDOWS) else (
+            (days, f"last {days} days"), *WINDOWS)
+        """The metrics windows ``w`` cycles through; the team's own default is one of them."""
+        self.window = next(i for i, (d, _) in enumerate(self.windows) if d == days)
         self.writer = StoreWriter(repository)
         self._pending: dict[int, Deal | None] = {}
         self._stamp: tuple[int, ...] | None = None
@@ -92,7 +93,7 @@ class BoardSync(Screen[None]):
         self._spend: tuple[Spend, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Static(id="status-line")
+        yield StatusLine(id="status-line")
         with Horizontal(id="main"):
             yield BoardView(self.settings.pipeline, self.settings.currency, id="board")
             yield Static(EMPTY_TEXT, id="empty", markup=False)
@@ -231,28 +232,21 @@ class BoardSync(Screen[None]):
             panel.show(self._columns, self.clock(), self.settings.handoff_sla_hours,
                        self.settings.currency)
 
-    def metrics_window(self, now: datetime) -> Window:
-        """The window ``w`` chose, ending now."""
-        days = WINDOWS[self.window][0]
-        if days is not None:
-            return Window(now - timedelta(days=days), now)
-        first = min((deal.created_at for deal in self.deals.values()), default=now)
-        return Window(min(first, now - timedelta(days=1)), now)
-
     def refresh_metrics(self) -> None:
         """Recompute the panel's metrics (window, owner filter or deals changed)."""
         panel = self.query_one(SidePanel)
-        panel.show_metrics(None, WINDOWS[self.window][1])
+        panel.show_metrics(None, self.windows[self.window][1])
         self._compute_metrics(list(self.deals.values()), self._spend, self.deal_filter.owner)
 
     @work(thread=True, group="metrics", exclusive=True, exit_on_error=True)
     def _compute_metrics(self, deals: list[Deal], spend: tuple[Spend, ...],
                          owner: str | None) -> None:
         now = self.clock()
-        label = WINDOWS[self.window][1]
+        label = self.windows[self.window][1]
         metrics = compute_metrics(deals, spend, settings=self.settings,
-                                  window=self.metrics_window(now), now=now, owner=owner)
-        if label == WINDOWS[self.window][1] and owner == self.deal_filter.owner:
+                                  window=metrics_window(self.windows[self.window][0], now, deals),
+                                  now=now, owner=owner)
+        if label == self.windows[self.window][1] and owner == self.deal_filter.owner:
             self._hand_over(self._show_metrics, metrics, label)
 
     def _show_metrics(self, metrics: Metrics, label: str) -> None:
@@ -260,20 +254,9 @@ class BoardSync(Screen[None]):
             self.query_one(SidePanel).show_metrics(metrics, label)
 
     def _status(self) -> None:
-        parts = [Content.styled(" FUNNEL ", "bold reverse"),
-                 Content(f" {printable(self.repository.path.name)}")]
-        if not self.loaded:
-            parts.append(Content("  loading…"))
-        else:
-            open_count = sum(column.count for column in self._columns[:-1])
-            parts.append(Content(f"  {open_count:,} open"))
-            if self.deal_filter.active:
-                parts.append(Content.styled(f"  showing: {self.deal_filter.describe()}",
-                                            "bold $text-warning"))
-        if self.saving:
-            parts.append(Content.styled("  saving…", "$text-muted"))
-        parts.append(Content.styled(f"  @{self.user}", "$text-muted"))
-        self.query_one("#status-line", Static).update(Content.assemble(*parts), layout=False)
+        open_count = sum(column.count for column in self._columns[:-1]) if self.loaded else None
+        self.query_one(StatusLine).show(self.repository.path.name, open_count,
+                                        self.deal_filter, saving=self.saving, user=self.user)
 
     def on_resize(self) -> None:
         """The panel hides on narrow terminals."""
@@ -334,11 +317,17 @@ class BoardSync(Screen[None]):
             return  # the app is closing
         self._in_flight -= 1
         self._write_seq += 1
-        self._pending.pop(transition.deal_id, None)
-        if transition.new is None:
-            self.deals.pop(transition.deal_id, None)
+        deal_id, stored = transition.deal_id, transition.new
+        shown = self.deals.get(deal_id)
+        mine = self._pending.get(deal_id)
+        if mine is not None and stored is not None and mine.version > stored.version:
+            pass  # a later change of mine to this deal is still on its way: keep showing it
         else:
-            self.deals[transition.deal_id] = transition.new
+            self._pending.pop(deal_id, None)
+            if stored is None:
+                self.deals.pop(deal_id, None)
+            else:
+                self.deals[deal_id] = stored
         if job.intent is Intent.DO:
             self.undo_log.record(transition)
         elif job.intent is Intent.UNDO and job.source is not None:
@@ -347,8 +336,8 @@ class BoardSync(Screen[None]):
         elif job.source is not None:
             self.undo_log.redone(job.source, transition)
             self.notify(f"Redid {job.label} of deal {transition.deal_id}.", markup=False)
-        keep = transition.deal_id if transition.new is not None else None
-        self._render_board(keep=keep)
+        stages = {deal.stage for deal in (shown, stored) if deal is not None}
+        self._render_board(keep=deal_id if stored is not None else None, stages=stages)
         self.refresh_keys()
 
     def _write_failed(self, job: WriteJob, exc: FunnelError) -> None:

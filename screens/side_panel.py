@@ -11,7 +11,9 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from board.deal import Deal
 from board.metrics import Metrics
+from board.metrics_window import Window
 from board.money import money_display
 from board.stages import Pipeline, Team
 from board.text import printable
@@ -52,6 +54,14 @@ def summary_content(
     if len(waiting) > WAITING_SHOWN:
         lines.append(Content.styled(f"  … and {len(waiting) - WAITING_SHOWN} more", "$text-muted"))
     return Content("\n").join(lines)
+
+
+def metrics_window(days: int | None, now: datetime, deals: Sequence[Deal]) -> Window:
+    """The last ``days`` days up to now; None means all time, from the oldest deal."""
+    if days is not None:
+        return Window(now - timedelta(days=days), now)
+    first = min((deal.created_at for deal in deals), default=now)
+    return Window(min(first, now - timedelta(days=1)), now)
 
 
 class PipelineSummary(Static):
