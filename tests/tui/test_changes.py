@@ -179,3 +179,18 @@ async def test_rule_violations_show_as_notifications(board_store: Path) -> None:
         await pilot.press("escape")
         await settled(pilot)
         assert stored(board_store, 2).stage == "consideration"
+
+
+async def test_quick_moves_are_written_in_order_and_each_shows_at_once(
+    board_store: Path,
+) -> None:
+    app = make_app(board_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        board = await loaded(pilot)
+        await pilot.press("L", "L")  # the second is based on the first, not yet written
+        assert board.deals[1].stage == "consideration"
+        await settled(pilot)
+        acme = stored(board_store, 1)
+        assert (acme.stage, acme.version) == ("consideration", 3)
+        assert [e.data.get("to") for e in acme.history[1:]] == ["interest", "consideration"]
+        assert board.deals[1].version == 3
