@@ -62,7 +62,10 @@ def test_add_and_hand_off_with_the_keyboard(db: Path, term: Tmux) -> None:
     term.type("budget confirmed")
     term.keys("Enter")
     term.wait_for("Awaiting acceptance (1)")
-    deal = open_repository(db).get(1)
+    # The board paints a change before its write lands: give the write a moment.
+    deadline = time.monotonic() + 3
+    while (deal := open_repository(db).get(1)).stage != "purchase" and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert deal.title == "Acme renewal" and deal.stage == "purchase"
     assert deal.handoff is not None and deal.handoff.note == "budget confirmed"
     assert [e.kind.value for e in deal.history] == ["created", "moved", "moved", "handoff"]
