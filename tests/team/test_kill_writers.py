@@ -138,7 +138,7 @@ def test_sigkill_at_random_instants_loses_nothing_acknowledged(
     for _ in range(KILLS):
         _send(fork_server, f"fork {rng.randrange(84)}")
         pid = int(_until(fork_server, "forked", ledger)[1])
-        time.sleep(rng.uniform(0, 0.12))  # a write takes 15 to 30 ms here: kills land anywhere
+        time.sleep(rng.uniform(0, 0.08))  # a write takes 15 to 30 ms here: kills land anywhere
         os.kill(pid, signal.SIGKILL)
         _send(fork_server, f"reap {pid}")
         _until(fork_server, "reaped", ledger)
