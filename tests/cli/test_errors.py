@@ -7,17 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.cli.conftest import Funnel
-
-
-def assert_one_line_error(result: object, code: int, *needles: str) -> None:
-    stderr: str = result.stderr  # type: ignore[attr-defined]
-    assert result.exit_code == code, (result.exit_code, stderr)  # type: ignore[attr-defined]
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("Error: ") and "Traceback" not in stderr
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    assert result.stdout == ""  # type: ignore[attr-defined]
+from tests.cli_runner import assert_one_line_error
 
 
 @pytest.mark.parametrize(("args", "needles"), [

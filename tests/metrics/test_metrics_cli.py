@@ -2,55 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
 import pytest
-from click.testing import CliRunner, Result
 
-from board.cli import cli
 from board.cli.context import os_login
-
-NOW = "2026-11-20T12:00:00Z"
-
-
-@dataclass
-class Funnel:
-    """Runs ``funnel`` in-process on one store with the clock pinned to NOW."""
-
-    db: Path
-    env: dict[str, str]
-
-    def __call__(self, *args: str) -> Result:
-        return CliRunner().invoke(cli, ["--db", str(self.db), *args], env=self.env,
-                                  catch_exceptions=False)
-
-    def ok(self, *args: str) -> str:
-        result = self(*args)
-        assert result.exit_code == 0, result.stderr
-        return result.stdout
-
-    def json(self, *args: str) -> object:
-        return orjson.loads(self.ok(*args, "--json"))
-
-    def fingerprint(self) -> str:
-        """A digest of every file of the store, to prove a command wrote nothing."""
-        digest = hashlib.sha256()
-        for path in sorted(self.db.parent.rglob("*")):
-            if path.is_file() and not path.name.endswith(".lock"):
-                digest.update(path.name.encode() + path.read_bytes())
-        return digest.hexdigest()
+from tests.cli_runner import NOW, Funnel, assert_one_line_error, make_funnel
 
 
 @pytest.fixture
 def funnel(tmp_path: Path) -> Funnel:
-    return Funnel(tmp_path / "team" / "board.json",
-                  {"FUNNEL_CONFIG": str(tmp_path / "none.toml"), "FUNNEL_NOW": NOW})
+    return make_funnel(tmp_path)
 
 
 @pytest.fixture
@@ -69,16 +35,6 @@ def november(funnel: Funnel) -> Funnel:
               "2026-11-03")
     funnel.ok("spend", "add", "500", "--team", "sales", "--on", "2026-11-04", "--note", "SDR")
     return funnel
-
-
-def assert_one_line_error(result: Result, code: int, *needles: str) -> None:
-    assert result.exit_code == code, (result.exit_code, result.stderr)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Error: ") and "Traceback" not in result.stderr
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-    assert result.stdout == ""
 
 
 def test_metrics_json_on_a_small_board(november: Funnel) -> None:
@@ -126,7 +82,7 @@ def test_metrics_default_window_and_a_missing_store(funnel: Funnel) -> None:
     assert doc["window"] == {"since": "2026-08-22T12:00:00Z", "until": NOW}
     assert (doc["leads"], doc["win_rate"], doc["revenue"]) == (0, None, "0.00")
     assert not funnel.db.exists()  # reading never creates the store
-    assert "—" in funnel.ok("metrics")
+    assert "—" in funnel.ok("metrics").stdout
 
 
 @pytest.mark.parametrize(("args", "needles"), [
@@ -147,7 +103,8 @@ def test_metrics_refuses_bad_windows(november: Funnel, args: list[str],
 
 def test_spend_add_prints_the_id_and_stores_the_entry(funnel: Funnel) -> None:
     assert funnel.ok("spend", "add", "$1,500.50", "--team", "marketing", "--channel",
-                     " Webinar ", "--on", "2026-11-02", "--note", "Autumn webinar") == "1\n"
+                     " Webinar ", "--on", "2026-11-02", "--note", "Autumn webinar"
+                     ).stdout == "1\n"
     entry = funnel.json("spend", "add", "20k", "--team", "sales")
     assert entry == {"id": 2, "amount": "20000.00", "team": "sales", "channel": "",
                      "on": "2026-11-20", "note": "", "by": os_login(), "created_at": NOW}
@@ -198,7 +155,7 @@ def test_spend_list_filters(november: Funnel) -> None:
     assert ids("--team", "sales") == [2]
     assert ids("--channel", "ADS") == [1]
     assert ids("--team", "sales", "--channel", "ads") == []
-    table = november.ok("spend", "list")
+    table = november.ok("spend", "list").stdout
     assert table.splitlines()[-1] == "Total: marketing $1,250, sales $500"
 
 
