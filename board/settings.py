@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +33,8 @@ def load_settings(path: Path | None) -> Settings:
     """Read settings from a TOML file; a missing file means the defaults."""
     if path is None or not path.exists():
         return Settings()
+    import tomllib  # most reps have no config file: do not make every command pay for it
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -108,6 +107,8 @@ class Pipeline:
 
     def closest(self, key: str) -> str | None:
         """The known stage key nearest to a mistyped one, for 'did you mean'."""
+        import difflib  # only on the error path; it costs every command a few ms otherwise
+
         folded = key.strip().lower()
         by_label = {s.label.lower(): s.key for s in self.stages}
         if folded in by_label:
