@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import getpass
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -15,7 +16,6 @@ from textual.screen import Screen
 
 from board.settings import Settings
 from screens.board_screen import BoardScreen
-from screens.help_screen import KEY_NAMES
 from storage.repository import Repository
 
 
@@ -56,6 +56,8 @@ class FunnelApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every key of the screen is also a command, named as in the footer."""
+        from screens.help_screen import KEY_NAMES  # only when the palette opens
+
         seen: set[str] = set()
         for node, binding, enabled, _tooltip in screen.active_bindings.values():
             if not enabled or not isinstance(binding, Binding) or binding.action in seen:
@@ -80,4 +82,7 @@ def run_board(
     user: str | None = None,
 ) -> None:
     """Open the board on ``repository`` and return when the person quits."""
+    # What is imported by now lives as long as the process: spare the first frame a
+    # collector pass over it.
+    gc.freeze()
     FunnelApp(repository, settings, clock=clock, user=user).run()

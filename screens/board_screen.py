@@ -18,17 +18,13 @@ from board.errors import FunnelError, RuleViolation
 from board.text import printable
 from screens.board_sync import BoardSync
 from screens.board_view import BoardView
-from screens.confirm_dialog import ConfirmDialog
-from screens.deal_detail import DealDetail
 from screens.deal_filter import DealFilter
-from screens.deal_form import DealForm
-from screens.help_screen import HelpScreen, board_help
-from screens.lost_reason_picker import LostReasonPicker
-from screens.owner_picker import OwnerPicker
 from screens.store_writer import Intent, WriteJob
-from screens.text_prompt import TextPrompt
 from screens.undo_log import Transition, refuse_if_changed, reverse
 from storage.repository import Repository
+
+# The dialogs, the detail and the help screen are imported where they open: none of them is
+# on the first frame, and importing them all up front delays it.
 
 _MOVE = Binding.Group("Move deal ")  # the footer sets no space after a group's label
 _SELECTED = {"detail", "edit", "delete"}
@@ -73,6 +69,8 @@ class BoardScreen(BoardSync):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that cannot apply to the selected deal are hidden and do nothing."""
+        if not self.built:
+            return action in {"help", "quit"}  # the board is not there yet
         deal = self.selected
         pipeline = self.settings.pipeline
         if action in _SELECTED:
@@ -120,11 +118,15 @@ class BoardScreen(BoardSync):
 
     def action_detail(self) -> None:
         """Every field and the history of the deal."""
+        from screens.deal_detail import DealDetail
+
         if (deal := self.selected) is not None:
             self.app.push_screen(DealDetail(deal, self.settings.pipeline, self.clock()))
 
     def action_add(self) -> None:
         """The add form; the new deal lands in the stage of the cursor."""
+        from screens.deal_form import DealForm
+
         stage = self.query_one(BoardView).active_stage
 
         def added(draft: DealDraft | None) -> None:
@@ -145,6 +147,8 @@ class BoardScreen(BoardSync):
 
     def action_edit(self) -> None:
         """The edit form for the deal."""
+        from screens.deal_form import DealForm
+
         deal = self.selected
         if deal is None:
             return
@@ -165,6 +169,8 @@ class BoardScreen(BoardSync):
 
     def action_move(self, step: int) -> None:
         """One stage back or on; crossing the handoff line asks for a note or a reason."""
+        from screens.text_prompt import TextPrompt
+
         deal = self.selected
         if deal is None:
             return
@@ -213,6 +219,8 @@ class BoardScreen(BoardSync):
 
     def action_lose(self) -> None:
         """The deal is lost: pick or type why; it leaves the board."""
+        from screens.lost_reason_picker import LostReasonPicker
+
         deal = self.selected
         if deal is None:
             return
@@ -228,6 +236,8 @@ class BoardScreen(BoardSync):
 
     def action_delete(self) -> None:
         """Delete the deal after a confirmation (undo brings it back)."""
+        from screens.confirm_dialog import ConfirmDialog
+
         deal = self.selected
         if deal is None:
             return
@@ -308,6 +318,8 @@ class BoardScreen(BoardSync):
 
     def action_owner(self) -> None:
         """Pick whose deals to show."""
+        from screens.owner_picker import OwnerPicker
+
         counts = Counter(deal.owner for deal in self.deals.values()
                          if deal.status is not Status.LOST)
 
@@ -345,6 +357,8 @@ class BoardScreen(BoardSync):
 
     def action_help(self) -> None:
         """Every key on one page."""
+        from screens.help_screen import HelpScreen, board_help
+
         self.app.push_screen(HelpScreen(board_help(
             [b for b in BoardView.BINDINGS if isinstance(b, Binding)],
             [b for b in self.BINDINGS if isinstance(b, Binding)],

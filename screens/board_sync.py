@@ -9,6 +9,7 @@ the person saw.
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Callable
 from datetime import datetime
 
@@ -72,6 +73,8 @@ class BoardSync(Screen[None]):
         self.deals: dict[int, Deal] = {}
         """Every deal of the last read (open and closed), with my unwritten changes on top."""
         self.loaded = False
+        self.built = False
+        """Whether the board and its panel are mounted (they come after the first frame)."""
         self.deal_filter = DealFilter()
         self.undo_log = UndoLog()
         self.panel_wanted = True
@@ -94,10 +97,7 @@ class BoardSync(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status-line")
-        with Horizontal(id="main"):
-            yield BoardView(self.settings.pipeline, self.settings.currency, id="board")
-            yield Static(EMPTY_TEXT, id="empty", markup=False)
-            yield SidePanel(self.settings.pipeline, id="side-panel")
+        yield Horizontal(id="main")
         filter_input = Input(placeholder="filter: title, company, owner, source, tags",
                              id="filter")
         filter_input.cursor_blink = self.blink
@@ -105,13 +105,26 @@ class BoardSync(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        board = self.query_one(BoardView)
+        self._status()
+        self.run_worker(self._write_loop, thread=True, group="write", exit_on_error=True)
+        # The board and its panel are built once the first frame is out: composing, styling
+        # and drawing them takes longer than starting the rest of the app.
+        self.call_after_refresh(self._build_board)
+
+    async def _build_board(self) -> None:
+        board = BoardView(self.settings.pipeline, self.settings.currency, id="board")
+        await self.query_one("#main", Horizontal).mount_all([
+            board,
+            Static(EMPTY_TEXT, id="empty", markup=False),
+            SidePanel(self.settings.pipeline, id="side-panel"),
+        ])
+        self.built = True
         board.focus()
         panel = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
         board.fit_columns(self.app.size.width - (PANEL_WIDTH if panel else 0))
-        self._status()
-        self.run_worker(self._write_loop, thread=True, group="write", exit_on_error=True)
-        # Read once the first frame is out: parsing a big store must not delay the picture.
+        self._show_panel()
+        self.refresh_bindings()
+        # Read once the board is on screen: parsing a big store must not delay the picture.
         self.call_after_refresh(self._first_read)
 
     def _first_read(self) -> None:
@@ -135,7 +148,7 @@ class BoardSync(Screen[None]):
         self._reading = True
         self._read(force, self._write_seq)
 
-    @work(thread=True, group="read", exit_on_error=True)
+    @work(thread=True, group="read", exit_on_error=True, description="read the store")
     def _read(self, force: bool, seq: int) -> None:
         stamp: tuple[int, ...] = ()
         try:
@@ -168,6 +181,10 @@ class BoardSync(Screen[None]):
             elif stored is None or stored.version < mine.version:
                 deals[deal_id] = mine
         self.deals = deals
+        # Out of the cyclic collector's sight with whatever else is alive: the deals just read
+        # hold no cycles (reference counting frees them when the next read replaces them), and
+        # a full collection walking ten thousand of them took over 100 ms, often during a key.
+        gc.freeze()
         self._spend = snapshot.spend
         self.loaded = True
         self._render_board()
@@ -226,6 +243,8 @@ class BoardSync(Screen[None]):
         self._show_panel()
 
     def _show_panel(self) -> None:
+        if not self.built:
+            return
         panel = self.query_one(SidePanel)
         panel.display = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
         if panel.display and self.loaded:
@@ -238,7 +257,10 @@ class BoardSync(Screen[None]):
         panel.show_metrics(None, self.windows[self.window][1])
         self._compute_metrics(list(self.deals.values()), self._spend, self.deal_filter.owner)
 
-    @work(thread=True, group="metrics", exclusive=True, exit_on_error=True)
+    # A description of our own: by default Textual describes a worker by the repr of its
+    # arguments, here ten thousand deals, on the UI thread.
+    @work(thread=True, group="metrics", exclusive=True, exit_on_error=True,
+          description="compute the metrics")
     def _compute_metrics(self, deals: list[Deal], spend: tuple[Spend, ...],
                          owner: str | None) -> None:
         now = self.clock()

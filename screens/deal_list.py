@@ -86,8 +86,26 @@ class DealList(ScrollView, can_focus=False):
         index = next((i for i, deal in enumerate(deals) if deal.id == keep), None)
         self.cursor = index if index is not None else min(old_cursor, max(len(deals) - 1, 0))
         self._card_cache.clear()
-        self.virtual_size = Size(self.size.width, len(deals) * CARD_HEIGHT)
+        self._set_length(len(deals))
         self.refresh()
+
+    def _set_length(self, count: int) -> None:
+        """Make room for ``count`` cards without a layout pass when the scrollbar stays as is.
+
+        ``virtual_size`` lays out the whole screen when set; a list's size does not depend on
+        its cards (it fills its column), so only showing or hiding the scrollbar needs one.
+        """
+        size = Size(self.size.width, count * CARD_HEIGHT)
+        room = self.scrollable_content_region.height
+        if not self.size or (size.height > room) != (self.virtual_size.height > room):
+            self.virtual_size = size
+            return
+        self.set_reactive(DealList.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            scrollbar = self.vertical_scrollbar
+            scrollbar.window_virtual_size = size.height
+            scrollbar.refresh()
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
     def move_cursor(self, index: int) -> None:
         """Put the cursor on card ``index`` (clamped) and scroll it into view."""
