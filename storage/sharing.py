@@ -115,7 +115,8 @@ def check_store(layout: StoreLayout) -> Sharing:
         raise StoreUnsafe(
             f"{layout.main} belongs to {login_of(st.st_uid)}, not to you ({login_of(me)}), and"
             " is not a team store", f"if it is yours, run `chown {login_of(me)} {layout.main}`;"
-            " to share a store see `funnel init --shared`")
+            f" if it is your team's, make {directory} a team directory: `chmod 2770 {directory}`"
+            " in the team's group (see docs/team.md)")
     return sharing
     if stat.S_ISLNK(st.st_mode):
         raise StoreUnsafe(

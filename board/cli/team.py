@@ -74,7 +74,7 @@ def init(env: Env, path: Path | None, shared: bool, group: str | None) -> None:
     create_store(store, group=gid, currency=env.settings.currency,
                  timeout=env.settings.lock_timeout)
     if gid is None:
-        say(f"Created a personal store at {store} (directory 0700, files 0600).")
+        say(f"Created a personal store at {store} (files 0600: only you can use it).")
     else:
         say(f"Created a team store at {store}: directory 2770, files 0660, group"
             f" {_group_name(gid)}.\nEach member adds to ~/.profile:  export FUNNEL_DB={store}")

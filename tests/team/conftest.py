@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from board.cli import cli
 from board.cli.context import os_login
 from storage import open_repository
+from tests.cli_runner import Funnel
 from tests.storage.conftest import maker
 
 FUNNEL = str(Path(sys.executable).with_name("funnel"))
@@ -54,9 +53,7 @@ class Store:
 
     def ok(self, *args: str) -> str:
         """Run ``funnel`` in this process (fast) and return its stdout, asserting success."""
-        result = CliRunner().invoke(cli, list(args), env=self.env, catch_exceptions=False)
-        assert result.exit_code == 0, result.stderr
-        return result.stdout
+        return Funnel(self.db, self.env).ok(*args).stdout
 
     def add(self, count: int = 1, *, stage: str = "awareness") -> list[int]:
         """Add deals through the repository; returns their ids."""

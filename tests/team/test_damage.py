@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from storage import open_repository
-from tests.cli.conftest import Funnel
+from tests.cli_runner import Funnel
 from tests.storage.conftest import maker
 from tests.team.conftest import Store, files_of
 
