@@ -131,19 +131,23 @@ def _parse_at(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
-# Bidi controls are valid in JSON strings; escape them anyway so that no output of ours can
-# reorder what a colleague's terminal shows (control characters < 0x20 are escaped by orjson).
-_BIDI_ESCAPES: dict[str | int, str | int | None] = {
+# DEL, the C1 controls (U+009B is CSI on terminals that honour C1) and the bidi controls are
+# valid in JSON strings; escape them anyway so that no output of ours can drive or reorder a
+# colleague's terminal (orjson already escapes the C0 controls below U+0020).
+_TERMINAL_ESCAPES: dict[str | int, str | int | None] = {
     ch: f"\\u{ord(ch):04x}"
-    for ch in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029"
+    for ch in ("\x7f" + "".join(map(chr, range(0x80, 0xA0)))
+               + "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+               + "\u2028\u2029")
 }
+_TERMINAL_TABLE = str.maketrans(_TERMINAL_ESCAPES)
 
 
 def print_json(data: Any) -> None:
     """Write indented JSON to stdout, terminal-safe."""
     text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
-    if any(ch in text for ch in _BIDI_ESCAPES if isinstance(ch, str)):
-        text = text.translate(str.maketrans(_BIDI_ESCAPES))
+    if not text.isascii():
+        text = text.translate(_TERMINAL_TABLE)
     sys.stdout.write(text + "\n")
 
 

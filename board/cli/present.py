@@ -44,7 +44,7 @@ def deal_table(deals: list[Deal], settings: Settings, now: datetime) -> str:
             _clip(printable(deal.title), 40),
             _clip(printable(deal.company), 24),
             money_display(deal.value, deal.currency),
-            deal.owner,
+            printable(deal.owner),
             age_text((now - deal.stage_entered_at).total_seconds()),
             ", ".join(badges(deal, settings, now)),
         ))
@@ -73,7 +73,7 @@ def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
         ("Contact", printable(deal.contact)),
         ("Value", money_display(deal.value, deal.currency)),
         ("Stage", f"{stage} ({deal.status.value})"),
-        ("Owner", deal.owner),
+        ("Owner", printable(deal.owner)),
         ("Source", printable(deal.source)),
         ("Tags", ", ".join(printable(t) for t in deal.tags)),
         ("Created", iso(deal.created_at)),
@@ -87,16 +87,16 @@ def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
         fields.append(("Lost", f"{iso(deal.lost_at)}: {printable(deal.lost_reason or '')}"))
     if deal.handoff:
         h = deal.handoff
-        text = f"{iso(h.at)} by {h.by}"
+        text = f"{iso(h.at)} by {printable(h.by)}"
         if h.note:
             text += f": {printable(h.note)}"
         if h.accepted_at:
-            text += f"; accepted {iso(h.accepted_at)} by {h.accepted_by}"
+            text += f"; accepted {iso(h.accepted_at)} by {printable(h.accepted_by or '')}"
         if h.rejected_at:
             why = printable(h.reason or "")
-            text += f"; rejected {iso(h.rejected_at)} by {h.rejected_by}: {why}"
+            text += f"; rejected {iso(h.rejected_at)} by {printable(h.rejected_by or '')}: {why}"
         fields.append(("Handoff", text))
-    fields.append(("Version", f"{deal.version}, last changed by {deal.updated_by} "
+    fields.append(("Version", f"{deal.version}, last changed by {printable(deal.updated_by)} "
                               f"at {iso(deal.updated_at)}"))
     width = max(len(name) for name, _ in fields)
     lines = [f"{name.rjust(width)}  {value}" for name, value in fields if value]
@@ -125,4 +125,4 @@ def event_line(deal_id: int | None, event: Event, pipeline: Pipeline) -> str:
     if extra:
         what += f": {printable(str(extra))}"
     prefix = f"#{deal_id:<5} " if deal_id is not None else ""
-    return f"{prefix}{iso(event.at)}  {event.by:<12} {what}"
+    return f"{prefix}{iso(event.at)}  {printable(event.by):<12} {what}"

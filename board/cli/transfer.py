@@ -59,11 +59,12 @@ def export(env: Env, fmt: str | None, status: str, output: str | None, excel: bo
     if excel and fmt != "csv":
         raise click.UsageError("--excel applies to CSV only")
     deals = env.repo.query(status=None if status == "all" else Status(status))
+    to_stdout = output is None or output == "-"
     if fmt == "csv":
-        data = to_csv(deals, excel=excel)
+        data = to_csv(deals, excel=excel, for_terminal=to_stdout)
     else:
         data = to_json(deals) if fmt == "json" else to_jsonl(deals)
-    if output is None or output == "-":
+    if to_stdout:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return

@@ -15,6 +15,7 @@ from typing import Any
 
 from board.codec import JSON, deal_to_json
 from board.deal import Deal
+from board.text import printable
 from board.transfer.formulas import neutralise
 
 CSV_COLUMNS = (
@@ -67,11 +68,18 @@ def csv_row(deal: Deal) -> list[str]:
     return cells
 
 
-def to_csv(deals: Iterable[Deal], *, excel: bool = False) -> bytes:
-    """UTF-8 CSV (``excel``: with a byte-order mark so Excel reads it as UTF-8)."""
+def to_csv(deals: Iterable[Deal], *, excel: bool = False, for_terminal: bool = False) -> bytes:
+    """UTF-8 CSV (``excel``: with a byte-order mark so Excel reads it as UTF-8).
+
+    ``for_terminal`` shows control characters in cells as visible escapes: CSV on stdout may
+    be read by a terminal. A file (``-o``) keeps every byte, for a lossless round trip.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for deal in sorted(deals, key=lambda d: d.id):
-        writer.writerow([neutralise(cell) for cell in csv_row(deal)])
+        cells = [neutralise(cell) for cell in csv_row(deal)]
+        if for_terminal:
+            cells = [printable(cell, keep_newlines=True) for cell in cells]
+        writer.writerow(cells)
     return ((BOM if excel else "") + out.getvalue()).encode()

@@ -60,33 +60,20 @@ def planted(team: Store) -> Store:
     return team
 
 
-# Known leaks, each in a module this suite's owner does not own; strict, so that the fix
-# turns the test red until its mark is removed.
-LOGINS_RAW = pytest.mark.xfail(strict=True, reason=(
-    "board/cli/present.py prints login fields raw: deal.owner in deal_table; owner,"
-    " updated_by, handoff.by/accepted_by/rejected_by in deal_detail; event.by in event_line."
-    " Wrap each in board.text.printable()"))
-C1_IN_JSON = pytest.mark.xfail(strict=True, reason=(
-    "board/cli/context.py print_json escapes C0 (orjson) and bidi controls but not the C1"
-    " controls U+0080-U+009F (U+009B is CSI on terminals that honour C1); escape them too"))
-CSV_RAW = pytest.mark.xfail(strict=True, reason=(
-    "board/transfer/export.py writes CSV cells byte for byte; on stdout that is the terminal."
-    " Escape controls as board.text.printable does when the output is stdout"))
-
 COMMANDS = [
-    pytest.param(("list", "--status", "all"), marks=LOGINS_RAW),
-    pytest.param(("list", "--status", "all", "--json"), marks=C1_IN_JSON),
-    pytest.param(("show", "1"), marks=LOGINS_RAW),
-    pytest.param(("show", "1", "--json"), marks=C1_IN_JSON),
-    pytest.param(("show", "2"), marks=LOGINS_RAW),
-    pytest.param(("log",), marks=LOGINS_RAW),
-    pytest.param(("log", "1"), marks=LOGINS_RAW),
-    pytest.param(("log", "--json"), marks=C1_IN_JSON),
-    pytest.param(("export",), marks=CSV_RAW),
+    ("list", "--status", "all"),
+    ("list", "--status", "all", "--json"),
+    ("show", "1"),
+    ("show", "1", "--json"),
+    ("show", "2"),
+    ("log",),
+    ("log", "1"),
+    ("log", "--json"),
+    ("export",),
     ("export", "--format", "json"),
     ("export", "--format", "jsonl"),
     ("spend", "list"),
-    pytest.param(("spend", "list", "--json"), marks=C1_IN_JSON),
+    ("spend", "list", "--json"),
 ]
 
 
