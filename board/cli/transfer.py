@@ -64,7 +64,7 @@ def export(env: Env, fmt: str | None, status: str, output: str | None, excel: bo
         data = to_csv(deals, excel=excel, for_terminal=to_stdout)
     else:
         data = to_json(deals) if fmt == "json" else to_jsonl(deals)
-    if to_stdout:
+    if output is None or output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
