@@ -93,6 +93,7 @@ class BoardSync(Screen[None]):
         self._available: tuple[bool | None, ...] = ()
         self._columns: tuple[ColumnData, ...] = ()
         self._in_flight = 0
+        self._side_due = False
         self._spend: tuple[Spend, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -239,8 +240,23 @@ class BoardSync(Screen[None]):
         shown = self._columns if not self.deal_filter.active else build_columns(
             self.deals.values(), self.settings.pipeline)
         self.query_one("#empty").display = self.loaded and not any(c.deals for c in shown)
-        self._status()
-        self._show_panel()
+        self._show_side()
+
+    def _show_side(self) -> None:
+        """Redraw the status line and the side panel in the frame after this one.
+
+        Textual repaints the box around everything that changed in a frame: the status line
+        spans the screen, so drawn with the columns it made a move repaint the whole board.
+        """
+        if not self._side_due:
+            self._side_due = True
+            self.call_after_refresh(self._draw_side)
+
+    def _draw_side(self) -> None:
+        self._side_due = False
+        if self.is_attached:
+            self._status()
+            self._show_panel()
 
     def _show_panel(self) -> None:
         if not self.built:
@@ -327,7 +343,7 @@ class BoardSync(Screen[None]):
         # Queue the write once this frame is out: encoding a big store holds the GIL.
         self._in_flight += 1
         self.call_after_refresh(self.writer.submit, job)
-        self._status()
+        self._show_side()
 
     @property
     def saving(self) -> bool:

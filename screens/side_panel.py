@@ -69,12 +69,17 @@ class PipelineSummary(Static):
 
     lines = -1
     """How many lines the summary had, to skip the layout pass when that did not change."""
+    shown = Content()
+    """What the summary shows now."""
 
     def show(self, content: Content) -> None:
         """Show new figures; lay out again only when the number of lines changed."""
         lines = content.plain.count("\n")
+        if content.plain == self.shown.plain and content.spans == self.shown.spans:
+            return  # unchanged: spare the panel a repaint
         self.update(content, layout=lines != self.lines)
         self.lines = lines
+        self.shown = content
 
 
 class SidePanel(VerticalScroll, can_focus=False):
