@@ -92,9 +92,13 @@ class Env:
         """The store, opened on first use."""
         if self._repo is None:
             from storage import open_repository
+            from storage.backups import BackupPolicy
 
+            settings = self.settings
             self._repo = open_repository(
-                self.db, lock_timeout=self.settings.lock_timeout, currency=self.settings.currency
+                self.db, lock_timeout=settings.lock_timeout, currency=settings.currency,
+                backups=BackupPolicy(keep=settings.backups_keep,
+                                     daily_days=settings.backups_daily_days),
             )
         return self._repo
 
