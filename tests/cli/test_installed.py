@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -19,6 +21,25 @@ def run(db: Path, *args: str, timeout: float = 30, **kw: object) -> subprocess.C
     env = {**os.environ, "FUNNEL_DB": str(db), "FUNNEL_CONFIG": str(db.parent / "funnel.toml")}
     return subprocess.run([FUNNEL, *args], capture_output=True, text=True, env=env, check=False,
                           timeout=timeout, **kw)  # type: ignore[call-overload]
+
+
+@contextmanager
+def lock_held(db: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the store's write lock (mid-change of deal 1) until exit."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from storage import open_repository\n"
+         "repo = open_repository(Path(sys.argv[1]))\n"
+         "def hold(deal):\n"
+         "    print('holding', flush=True); time.sleep(30); return deal\n"
+         "repo.change(1, hold)\n", str(db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 @pytest.fixture
@@ -45,25 +66,13 @@ def test_python_dash_m_board_is_the_same_command(db: Path) -> None:
 def test_locked_store_is_exit_3_with_the_holder(db: Path) -> None:
     assert run(db, "add", "x").returncode == 0
     (db.parent / "funnel.toml").write_text("lock_timeout = 0.3\n")
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from storage import open_repository\n"
-         "repo = open_repository(Path(sys.argv[1]))\n"
-         "def hold(deal):\n"
-         "    print('holding', flush=True); time.sleep(30); return deal\n"
-         "repo.change(1, hold)\n", str(db)],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    with lock_held(db) as holder:
         started = time.monotonic()
         result = run(db, "add", "y")
         assert result.returncode == 3, result.stderr
         assert time.monotonic() - started < 5
         assert "locked" in result.stderr and str(holder.pid) in result.stderr
         assert result.stderr.count("\n") == 1
-    finally:
-        holder.kill()
-        holder.wait()
     assert run(db, "add", "y").returncode == 0  # a killed holder's lock is released
 
 
@@ -93,23 +102,11 @@ def test_concurrent_cli_writers_lose_nothing(db: Path) -> None:
 def test_sigterm_while_waiting_for_the_lock_leaves_the_store_intact(db: Path) -> None:
     assert run(db, "add", "x").returncode == 0
     before = db.read_bytes()
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from storage import open_repository\n"
-         "repo = open_repository(Path(sys.argv[1]))\n"
-         "def hold(deal):\n"
-         "    print('holding', flush=True); time.sleep(30); return deal\n"
-         "repo.change(1, hold)\n", str(db)],
-        stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+    with lock_held(db):
         waiter = subprocess.Popen([FUNNEL, "add", "y"], env={**os.environ, "FUNNEL_DB": str(db)},
                                   stderr=subprocess.PIPE, text=True)
         time.sleep(0.5)
         waiter.send_signal(signal.SIGTERM)
         waiter.wait(timeout=10)
-    finally:
-        holder.kill()
-        holder.wait()
     assert db.read_bytes() == before
     assert run(db, "add", "z").stdout.strip() == "2"
