@@ -69,11 +69,6 @@ class Handoff:
         """Handed off and not yet answered by sales."""
         return self.accepted_at is None and self.rejected_at is None
 
-    @property
-    def answered_at(self) -> datetime | None:
-        """When sales accepted or rejected it, if they have."""
-        return self.accepted_at or self.rejected_at
-
 
 @dataclass(frozen=True, slots=True)
 class Deal:
@@ -132,11 +127,6 @@ class Deal:
         """Created directly in a sales stage: sales found it, no handoff ever."""
         created = self.history[0] if self.history else None
         return bool(created and created.data.get("sales_sourced"))
-
-    @property
-    def customer_name(self) -> str:
-        """Who the customer is, for counting distinct customers (company, else title)."""
-        return self.company or self.title
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,14 +42,19 @@ def _gone(pid: int) -> bool:
     return False
 
 
+def _start_board(team: Store, term: Tmux, tmp_path: Path) -> int:
+    """Start the real board in tmux on the team store; its pid, once it shows the deal."""
+    pidfile = tmp_path / "board.pid"
+    term.start(f"sh -c 'echo $$ > {pidfile}; exec {FUNNEL}'", team.env)
+    term.wait_for("Acme renewal")
+    return int(pidfile.read_text())
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_the_board_killed_mid_edit_leaves_the_last_committed_state(
         team: Store, term: Tmux, tmp_path: Path, sig: signal.Signals) -> None:
     team.ok("add", "Acme renewal")
-    pidfile = tmp_path / "board.pid"
-    term.start(f"sh -c 'echo $$ > {pidfile}; exec {FUNNEL}'", team.env)
-    term.wait_for("Acme renewal")
-    pid = int(pidfile.read_text())
+    pid = _start_board(team, term, tmp_path)
     term.keys("L")  # a write: Awareness -> Interest
     _until(lambda: open_repository(team.db).get(1).stage == "interest")
     committed = team.db.read_bytes()
@@ -75,10 +80,7 @@ def test_the_board_killed_mid_edit_leaves_the_last_committed_state(
 def test_the_board_killed_as_it_writes_leaves_one_state_or_the_other(
         team: Store, term: Tmux, tmp_path: Path, sig: signal.Signals) -> None:
     team.ok("add", "Acme renewal")
-    pidfile = tmp_path / "board.pid"
-    term.start(f"sh -c 'echo $$ > {pidfile}; exec {FUNNEL}'", team.env)
-    term.wait_for("Acme renewal")
-    pid = int(pidfile.read_text())
+    pid = _start_board(team, term, tmp_path)
     term.keys("L", "L")  # two moves queued for the board's writer, killed straight away
     os.kill(pid, sig)
     _until(lambda: _gone(pid))
