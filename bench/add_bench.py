@@ -40,7 +40,9 @@ def build_store(path: Path, size: int, open_share: float = 0.05) -> None:
     def make(first: int) -> list:  # type: ignore[type-arg]
         deals = []
         for i in range(size):
-            source = open_pool[i % len(open_pool)] if i < n_open else closed_pool[i % len(closed_pool)]
+            source = (
+                open_pool[i % len(open_pool)] if i < n_open else closed_pool[i % len(closed_pool)]
+            )
             deals.append(dataclasses.replace(source, id=first + i))
         return deals
 
@@ -68,7 +70,9 @@ def main() -> None:
     # An installed Funnel has compiled bytecode; without it every run recompiles our modules.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     floor_pass = median_wall([sys.executable, "-c", "pass"], args.runs, env)
     floor_import = median_wall([sys.executable, "-c", "import click, tinydb"], args.runs, env)
     print(f"floor  python -c pass                 {floor_pass * 1000:7.1f} ms")
@@ -84,10 +88,12 @@ def main() -> None:
             run_env = {**env, "FUNNEL_DB": str(db)}
             add = median_wall([FUNNEL, "add", "Bench deal", "--value", "1200"], args.runs, run_env)
             show = median_wall([FUNNEL, "show", "1"], args.runs, run_env)
-            print(f"{size:>7} deals ({total / 1e6:6.1f} MB, main file {db.stat().st_size / 1e6:5.1f} MB,"
-                  f" built in {built:4.1f} s): add {add * 1000:6.1f} ms"
-                  f" = {add / floor_import:4.2f}x import floor;"
-                  f" show {show * 1000:6.1f} ms = {show / floor_import:4.2f}x")
+            print(
+                f"{size:>7} deals ({total / 1e6:6.1f} MB, main file {db.stat().st_size / 1e6:5.1f} MB,"
+                f" built in {built:4.1f} s): add {add * 1000:6.1f} ms"
+                f" = {add / floor_import:4.2f}x import floor;"
+                f" show {show * 1000:6.1f} ms = {show / floor_import:4.2f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -64,8 +64,13 @@ class Terminal:
         self.width, self.height = width, height
 
     def tmux(self, *args: str) -> str:
-        done = subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True,
-                              text=True, check=True, timeout=10)
+        done = subprocess.run(
+            ["tmux", "-S", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        )
         return done.stdout
 
     def start(self, command: str, env: dict[str, str]) -> float:
@@ -74,8 +79,19 @@ class Terminal:
         self.sessions += 1
         self.socket = str(self.workdir / f"tmux-{self.sessions}.sock")  # a fresh server each time
         started = time.perf_counter()
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "bench", "-x", str(self.width),
-                  "-y", str(self.height), f"exec env {exports} TERM=xterm-256color {command}")
+        self.tmux(
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "bench",
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            f"exec env {exports} TERM=xterm-256color {command}",
+        )
         return started
 
     def screen(self) -> str:
@@ -96,8 +112,9 @@ class Terminal:
     def stop(self) -> None:
         if not self.socket:
             return
-        subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True,
-                       check=False, timeout=10)
+        subprocess.run(
+            ["tmux", "-S", self.socket, "kill-server"], capture_output=True, check=False, timeout=10
+        )
 
 
 def open_deals(count: int) -> Callable[[int], list[Deal]]:
@@ -108,11 +125,19 @@ def open_deals(count: int) -> Callable[[int], list[Deal]]:
     def make(first: int) -> list[Deal]:
         return [
             journey.new_deal(
-                DealDraft(title=f"Lead {i}", company=f"Company {i % 700}",
-                          value=Decimal(1000 + i), stage=stages[i % len(stages)],
-                          owner=owners[i % len(owners)], source="seo"),
-                deal_id=first + i, pipeline=PIPELINE, by="maya",
-                now=NOW - timedelta(minutes=i))
+                DealDraft(
+                    title=f"Lead {i}",
+                    company=f"Company {i % 700}",
+                    value=Decimal(1000 + i),
+                    stage=stages[i % len(stages)],
+                    owner=owners[i % len(owners)],
+                    source="seo",
+                ),
+                deal_id=first + i,
+                pipeline=PIPELINE,
+                by="maya",
+                now=NOW - timedelta(minutes=i),
+            )
             for i in range(count)
         ]
 
@@ -126,8 +151,8 @@ def header_count(screen: str, label: str) -> int | None:
         at = line.find(label)
         if at < 0:
             continue
-        for below in lines[row + 1: row + 4]:
-            found = re.match(r"\s*([\d,]+) deals?", below[at - 3: at + 30].strip("│┃ "))
+        for below in lines[row + 1 : row + 4]:
+            found = re.match(r"\s*([\d,]+) deals?", below[at - 3 : at + 30].strip("│┃ "))
             if found:
                 return int(found.group(1).replace(",", ""))
     return None
@@ -158,8 +183,9 @@ def time_bare_app(terminal: Terminal, script: Path, moves: int, figures: Figures
     terminal.stop()
 
 
-def time_funnel(terminal: Terminal, command: str, env: dict[str, str], deals: int, moves: int,
-                figures: Figures) -> None:
+def time_funnel(
+    terminal: Terminal, command: str, env: dict[str, str], deals: int, moves: int, figures: Figures
+) -> None:
     """First frame, board filled, moves back and forth between the first two stages, RSS."""
     started = terminal.start(command, env)
     figures["first"].append(terminal.wait(lambda s: "FUNNEL" in s) - started)
@@ -183,13 +209,19 @@ def run(args: argparse.Namespace) -> None:
     store = work / "board.json"
     open_repository(store).add_many(open_deals(args.deals))
     funnel = shutil.which("funnel", path=str(Path(sys.executable).parent)) or (
-        f"{sys.executable} -m board")
-    env = {"FUNNEL_DB": str(store), "FUNNEL_CONFIG": str(work / "none.toml"),
-           "FUNNEL_NOW": "2026-11-20T12:00:00Z", "PYTHONDONTWRITEBYTECODE": "0"}
+        f"{sys.executable} -m board"
+    )
+    env = {
+        "FUNNEL_DB": str(store),
+        "FUNNEL_CONFIG": str(work / "none.toml"),
+        "FUNNEL_NOW": "2026-11-20T12:00:00Z",
+        "PYTHONDONTWRITEBYTECODE": "0",
+    }
     bare_script = work / "bare.py"
     bare_script.write_text(BARE_APP)
-    figures: Figures = {name: [] for name in
-                        ("bare", "bare_keys", "first", "filled", "moves", "memory")}
+    figures: Figures = {
+        name: [] for name in ("bare", "bare_keys", "first", "filled", "moves", "memory")
+    }
     terminal = Terminal(work)
     try:
         for run_index in range(args.runs + 1):
@@ -210,10 +242,14 @@ def run(args: argparse.Namespace) -> None:
     print(f"first frame, funnel             {ms('first')}   ratio {ratio:.2f} (goal <= 1.5)")
     print(f"board filled with the deals     {ms('filled')}")
     print(f"a key shown, bare Textual app   {ms('bare_keys')}   (the floor of this terminal)")
-    print(f"a move shown on screen          {ms('moves')}   (goal <= 100 ms; "
-          f"worst {max(figures['moves']) * 1000:.0f} ms)")
-    print(f"memory, board loaded            {statistics.median(figures['memory']):7.0f} MB   "
-          "(goal < 150 MB)")
+    print(
+        f"a move shown on screen          {ms('moves')}   (goal <= 100 ms; "
+        f"worst {max(figures['moves']) * 1000:.0f} ms)"
+    )
+    print(
+        f"memory, board loaded            {statistics.median(figures['memory']):7.0f} MB   "
+        "(goal < 150 MB)"
+    )
 
 
 def main() -> None:

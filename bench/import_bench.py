@@ -29,17 +29,65 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
-HEADER = ["Record ID", "Deal Name", "Deal Stage", "Pipeline", "Amount", "Close Date",
-          "Create Date", "Deal owner", "Associated Company", "Associated Contact",
-          "Original Source", "Closed Lost Reason", "Deal Description", "Last Modified Date"]
-STAGES = ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled",
-          "decisionmakerboughtin", "contractsent", "closedwon", "closedlost"]
-OWNERS = ["Jane Doe", "Sam Reyes", "Lena Novak", "José Núñez", "diego@example.com",
-          "Grace Hopper", "Priya Patel"]
-SOURCES = ["Organic Search", "Paid Social", "Referrals", "Offline Sources", "Direct Traffic",
-           "Email Marketing", "outbound"]
-COMPANIES = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries", "Soylent",
-             "Tyrell", "Cyberdyne", "Wonka", "Vandelay", "Pied Piper", "Oscorp", "Aperture"]
+HEADER = [
+    "Record ID",
+    "Deal Name",
+    "Deal Stage",
+    "Pipeline",
+    "Amount",
+    "Close Date",
+    "Create Date",
+    "Deal owner",
+    "Associated Company",
+    "Associated Contact",
+    "Original Source",
+    "Closed Lost Reason",
+    "Deal Description",
+    "Last Modified Date",
+]
+STAGES = [
+    "appointmentscheduled",
+    "qualifiedtobuy",
+    "presentationscheduled",
+    "decisionmakerboughtin",
+    "contractsent",
+    "closedwon",
+    "closedlost",
+]
+OWNERS = [
+    "Jane Doe",
+    "Sam Reyes",
+    "Lena Novak",
+    "José Núñez",
+    "diego@example.com",
+    "Grace Hopper",
+    "Priya Patel",
+]
+SOURCES = [
+    "Organic Search",
+    "Paid Social",
+    "Referrals",
+    "Offline Sources",
+    "Direct Traffic",
+    "Email Marketing",
+    "outbound",
+]
+COMPANIES = [
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark Industries",
+    "Soylent",
+    "Tyrell",
+    "Cyberdyne",
+    "Wonka",
+    "Vandelay",
+    "Pied Piper",
+    "Oscorp",
+    "Aperture",
+]
 
 
 def generate(path: Path, rows: int, seed: int = 7) -> None:
@@ -53,14 +101,24 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
             stage = rng.choice(STAGES)
             closed = created + timedelta(days=rng.uniform(0, 4))
             company = rng.choice(COMPANIES)
-            writer.writerow([
-                10_000 + n, f"{company} deal {n}", stage, "Sales Pipeline",
-                f"${rng.randrange(1, 200) * 500:,}.00", closed.strftime("%Y-%m-%d"),
-                created.strftime("%Y-%m-%d %H:%M:%S"), rng.choice(OWNERS), company,
-                f"Contact {n % 97}", rng.choice(SOURCES),
-                "went with a competitor" if stage == "closedlost" else "",
-                "", created.strftime("%Y-%m-%d %H:%M:%S"),
-            ])
+            writer.writerow(
+                [
+                    10_000 + n,
+                    f"{company} deal {n}",
+                    stage,
+                    "Sales Pipeline",
+                    f"${rng.randrange(1, 200) * 500:,}.00",
+                    closed.strftime("%Y-%m-%d"),
+                    created.strftime("%Y-%m-%d %H:%M:%S"),
+                    rng.choice(OWNERS),
+                    company,
+                    f"Contact {n % 97}",
+                    rng.choice(SOURCES),
+                    "went with a competitor" if stage == "closedlost" else "",
+                    "",
+                    created.strftime("%Y-%m-%d %H:%M:%S"),
+                ]
+            )
 
 
 def timed(run: Callable[[], object]) -> tuple[float, float]:
@@ -111,33 +169,52 @@ def main() -> None:
         generate(data, args.rows)
         size = data.stat().st_size / 1e6
         load_before = os.getloadavg()[0]
-        python = median_of(args.runs, lambda: subprocess.run([sys.executable, "-c", "pass"],
-                                                              check=True))
+        python = median_of(
+            args.runs, lambda: subprocess.run([sys.executable, "-c", "pass"], check=True)
+        )
         code = f"import csv; sum(1 for _ in csv.reader(open({str(data)!r}, newline='')))"
-        reader = median_of(args.runs, lambda: subprocess.run([sys.executable, "-c", code],
-                                                              check=True))
+        reader = median_of(
+            args.runs, lambda: subprocess.run([sys.executable, "-c", code], check=True)
+        )
         stores = iter(range(args.runs))
 
         def one_import() -> None:
-            env = {**os.environ, "FUNNEL_DB": str(work / f"store{next(stores)}" / "board.json"),
-                   "FUNNEL_CONFIG": str(work / "none.toml"), "FUNNEL_NOW": NOW.isoformat()}
-            subprocess.run([funnel, "import", str(data)], env=env, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env = {
+                **os.environ,
+                "FUNNEL_DB": str(work / f"store{next(stores)}" / "board.json"),
+                "FUNNEL_CONFIG": str(work / "none.toml"),
+                "FUNNEL_NOW": NOW.isoformat(),
+            }
+            subprocess.run(
+                [funnel, "import", str(data)],
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
 
         full = median_of(args.runs, one_import)
         planned, stored, count = in_process(data, work)
-    print(f"rows: {args.rows:,} ({size:.1f} MB), runs: {args.runs}, cores: {os.cpu_count()},"
-          f" load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+    print(
+        f"rows: {args.rows:,} ({size:.1f} MB), runs: {args.runs}, cores: {os.cpu_count()},"
+        f" load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    )
     print("                                    wall (median)   CPU (median)")
-    for label, (wall, cpu) in (("floor  python -c pass", python),
-                               ("floor  csv.reader over the file", reader),
-                               ("funnel import", full)):
+    for label, (wall, cpu) in (
+        ("floor  python -c pass", python),
+        ("floor  csv.reader over the file", reader),
+        ("funnel import", full),
+    ):
         print(f"{label:34s} {wall:9.2f} s {cpu:12.2f} s")
     print("goal: funnel import of 100,000 rows under 10 s")
-    print(f"  in-process CPU: read + validate + rebuild histories {planned:6.2f} s"
-          f" ({planned / max(count, 1) * 1e6:.0f} us a deal)")
-    print(f"  in-process CPU: the store's one locked write       {stored:6.2f} s"
-          f" ({stored / max(count, 1) * 1e6:.0f} us a deal)")
+    print(
+        f"  in-process CPU: read + validate + rebuild histories {planned:6.2f} s"
+        f" ({planned / max(count, 1) * 1e6:.0f} us a deal)"
+    )
+    print(
+        f"  in-process CPU: the store's one locked write       {stored:6.2f} s"
+        f" ({stored / max(count, 1) * 1e6:.0f} us a deal)"
+    )
 
 
 if __name__ == "__main__":

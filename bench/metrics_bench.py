@@ -47,10 +47,17 @@ def load_deals(count: int, fresh: bool) -> list[Deal]:
     started = time.perf_counter()
     deals = []
     for chunk, first in enumerate(range(0, count, CHUNK)):
-        deals += demo_deals(SETTINGS.pipeline, NOW, count=min(CHUNK, count - first),
-                            seed=1000 + chunk, first_id=first + 1)
-    print(f"  built {count:,} demo deals in {time.perf_counter() - started:.1f} s"
-          f" (cached in {cache.name})")
+        deals += demo_deals(
+            SETTINGS.pipeline,
+            NOW,
+            count=min(CHUNK, count - first),
+            seed=1000 + chunk,
+            first_id=first + 1,
+        )
+    print(
+        f"  built {count:,} demo deals in {time.perf_counter() - started:.1f} s"
+        f" (cached in {cache.name})"
+    )
     with cache.open("wb") as file:
         pickle.dump(deals, file, protocol=pickle.HIGHEST_PROTOCOL)
     return deals
@@ -62,8 +69,17 @@ def spend_ledger() -> list[Spend]:
     for week in range(52):
         day = NOW - timedelta(weeks=week)
         for offset, (team, channel) in enumerate((("marketing", "ads"), ("sales", ""))):
-            entries.append(new_spend(spend_id=2 * week + offset + 1, amount=Decimal(2500),
-                                     team=team, on=day, by="bench", now=NOW, channel=channel))
+            entries.append(
+                new_spend(
+                    spend_id=2 * week + offset + 1,
+                    amount=Decimal(2500),
+                    team=team,
+                    on=day,
+                    by="bench",
+                    now=NOW,
+                    channel=channel,
+                )
+            )
     return entries
 
 
@@ -103,8 +119,7 @@ def bench(count: int, runs: int, fresh: bool) -> None:
         return compute_metrics(deals, spend, settings=SETTINGS, window=window, now=NOW)
 
     def one_owner() -> object:
-        return compute_metrics(deals, spend, settings=SETTINGS, window=window, now=NOW,
-                               owner="sam")
+        return compute_metrics(deals, spend, settings=SETTINGS, window=window, now=NOW, owner="sam")
 
     year = window_from(NOW - timedelta(days=365), None, now=NOW, days=365)
 
@@ -113,18 +128,21 @@ def bench(count: int, runs: int, fresh: bool) -> None:
 
     print(f"{count:,} deals, {events:,} events; median (best) of {runs} runs")
     floor, floor_best = timed_ms(sum_values, runs)
-    rows = [("floor: sum of values", (floor, floor_best)),
-            ("floor: read every event", timed_ms(read_events, runs)),
-            ("metrics, 90 days", timed_ms(everyone, runs)),
-            ("metrics, 90 days, one owner", timed_ms(one_owner, runs)),
-            ("metrics, 365 days", timed_ms(whole_year, runs))]
+    rows = [
+        ("floor: sum of values", (floor, floor_best)),
+        ("floor: read every event", timed_ms(read_events, runs)),
+        ("metrics, 90 days", timed_ms(everyone, runs)),
+        ("metrics, 90 days, one owner", timed_ms(one_owner, runs)),
+        ("metrics, 365 days", timed_ms(whole_year, runs)),
+    ]
     for name, (median, best) in rows:
         print(f"  {name:<28} {median:7.1f} ms ({best:6.1f})  {median / floor:5.1f}x floor")
     goal = GOALS_MS.get(count)
     if goal is not None:
         median, best = rows[2][1]
-        verdict = ("met" if median <= goal
-                   else "met by the best run only" if best <= goal else "missed")
+        verdict = (
+            "met" if median <= goal else "met by the best run only" if best <= goal else "missed"
+        )
         print(f"  goal {goal:.0f} ms for the 90-day window: {verdict}")
 
 

@@ -62,9 +62,15 @@ open_repository(Path(sys.argv[1])).snapshot(include_closed=False)
 
 def _shapes() -> tuple[list[Deal], list[Deal]]:
     """Open deals with 3 to 5 events, closed ones with 5 or 6."""
-    draft = DealDraft("Prototype", company="Northwind Traders", contact="Ana Silva",
-                      value=Decimal("12500.00"), source="webinar",
-                      tags=("enterprise", "emea"), notes="Met at the spring webinar.")
+    draft = DealDraft(
+        "Prototype",
+        company="Northwind Traders",
+        contact="Ana Silva",
+        value=Decimal("12500.00"),
+        source="webinar",
+        tags=("enterprise", "emea"),
+        notes="Met at the spring webinar.",
+    )
     at = [T0 + timedelta(hours=h) for h in range(8)]
     lead = journey.new_deal(draft, deal_id=1, pipeline=PIPELINE, by="maya", now=at[0])
     interested = journey.move(lead, "interest", pipeline=PIPELINE, by="maya", now=at[1])
@@ -84,8 +90,14 @@ def _documents(count: int) -> list[dict[str, Any]]:
     for deal_id in range(1, count + 1):
         shapes = open_shapes if deal_id % 25 < 2 else closed_shapes  # 8% open
         shape = shapes[deal_id % len(shapes)]
-        docs.append({**shape, "id": deal_id, "title": f"Deal {deal_id}",
-                     "company": f"Customer {deal_id % 3000}"})
+        docs.append(
+            {
+                **shape,
+                "id": deal_id,
+                "title": f"Deal {deal_id}",
+                "company": f"Customer {deal_id % 3000}",
+            }
+        )
     return docs
 
 
@@ -121,8 +133,10 @@ def main() -> None:
             start = time.perf_counter()
             build_store(path, size)
             mb = path.stat().st_size / 1e6
-            print(f"built {size:,} deals in {time.perf_counter() - start:.1f} s"
-                  f" (main file {mb:.1f} MB)")
+            print(
+                f"built {size:,} deals in {time.perf_counter() - start:.1f} s"
+                f" (main file {mb:.1f} MB)"
+            )
             commands[f"add at {size:,} deals"] = [python, "-c", ADD_ONE, str(path)]
             commands[f"open board at {size:,} deals"] = [python, "-c", OPEN_BOARD, str(path)]
         times: dict[str, list[float]] = {name: [] for name in commands}

@@ -21,20 +21,63 @@ MARKETERS = ("maya", "theo", "priya")
 SELLERS = ("sam", "lena", "diego", "grace")
 SOURCES = ("webinar", "seo", "ads", "referral", "events", "content")
 COMPANIES = (
-    "Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark Industries", "Wayne Enterprises",
-    "Soylent", "Tyrell", "Cyberdyne", "Wonka", "Vandelay", "Pied Piper", "Dunder Mifflin",
-    "Oscorp", "Massive Dynamic", "Aperture", "Black Mesa", "Gringotts", "Monarch",
-    "Nakatomi", "Bluth", "Prestige Worldwide", "Sterling Cooper", "Los Pollos", "Krusty",
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark Industries",
+    "Wayne Enterprises",
+    "Soylent",
+    "Tyrell",
+    "Cyberdyne",
+    "Wonka",
+    "Vandelay",
+    "Pied Piper",
+    "Dunder Mifflin",
+    "Oscorp",
+    "Massive Dynamic",
+    "Aperture",
+    "Black Mesa",
+    "Gringotts",
+    "Monarch",
+    "Nakatomi",
+    "Bluth",
+    "Prestige Worldwide",
+    "Sterling Cooper",
+    "Los Pollos",
+    "Krusty",
 )
-PRODUCTS = ("renewal", "expansion", "pilot", "platform deal", "team plan", "enterprise seats",
-            "annual contract", "add-on", "migration", "onboarding package")
-LOST_REASONS = ("went with a competitor", "no budget", "no decision", "timing",
-                "price too high", "lost contact")
+PRODUCTS = (
+    "renewal",
+    "expansion",
+    "pilot",
+    "platform deal",
+    "team plan",
+    "enterprise seats",
+    "annual contract",
+    "add-on",
+    "migration",
+    "onboarding package",
+)
+LOST_REASONS = (
+    "went with a competitor",
+    "no budget",
+    "no decision",
+    "timing",
+    "price too high",
+    "lost contact",
+)
 Step = Callable[[Deal, datetime], Deal]
 """One scripted action: the deal and a moment in, the next deal out."""
 
-REJECT_REASONS = ("not a decision maker", "no budget this year", "too small", "wrong region",
-                  "needs more nurturing")
+REJECT_REASONS = (
+    "not a decision maker",
+    "no budget this year",
+    "too small",
+    "wrong region",
+    "needs more nurturing",
+)
 
 
 def demo_deals(
@@ -49,13 +92,12 @@ def demo_deals(
 ) -> list[Deal]:
     """``count`` deals with ids from ``first_id``, created over the last ``days`` days."""
     rng = random.Random(seed)
-    return [
-        _one(pipeline, now, rng, first_id + i, currency, days) for i in range(count)
-    ]
+    return [_one(pipeline, now, rng, first_id + i, currency, days) for i in range(count)]
 
 
-def _one(pipeline: Pipeline, now: datetime, rng: random.Random, deal_id: int, currency: str,
-         days: int) -> Deal:
+def _one(
+    pipeline: Pipeline, now: datetime, rng: random.Random, deal_id: int, currency: str, days: int
+) -> Deal:
     created = now - timedelta(days=rng.uniform(1, days), minutes=rng.randrange(600))
     sales_sourced = rng.random() < 0.15
     company = rng.choice(COMPANIES)
@@ -68,11 +110,19 @@ def _one(pipeline: Pipeline, now: datetime, rng: random.Random, deal_id: int, cu
         stage=pipeline.first_sales.key if sales_sourced else pipeline.first.key,
         owner=rng.choice(SELLERS if sales_sourced else MARKETERS),
         source="outbound" if sales_sourced else rng.choice(SOURCES),
-        tags=tuple(rng.sample(("q4", "priority", "smb", "enterprise", "expansion"),
-                              rng.randrange(0, 3))),
+        tags=tuple(
+            rng.sample(("q4", "priority", "smb", "enterprise", "expansion"), rng.randrange(0, 3))
+        ),
     )
-    deal = journey.new_deal(draft, deal_id=deal_id, pipeline=pipeline, by=draft.owner or "",
-                            now=created, currency=currency, at=created)
+    deal = journey.new_deal(
+        draft,
+        deal_id=deal_id,
+        pipeline=pipeline,
+        by=draft.owner or "",
+        now=created,
+        currency=currency,
+        at=created,
+    )
     clock = created
     pace = rng.uniform(1, 40)  # days between steps: some deals move fast, some stall
     for step, answer in _plan(pipeline, deal, rng):
@@ -118,27 +168,27 @@ def _plan(pipeline: Pipeline, deal: Deal, rng: random.Random) -> Iterator[tuple[
 
 
 def _move(pipeline: Pipeline, stage: str, by: str) -> Step:
-    return (lambda d, t: journey.move(d, stage, pipeline=pipeline, by=by, now=t))
+    return lambda d, t: journey.move(d, stage, pipeline=pipeline, by=by, now=t)
 
 
 def _handoff(pipeline: Pipeline, by: str, rng: random.Random) -> Step:
     note = rng.choice(("", "asked for a demo", "budget confirmed", "came from the webinar"))
-    return (lambda d, t: journey.handoff(d, pipeline=pipeline, by=by, now=t, note=note))
+    return lambda d, t: journey.handoff(d, pipeline=pipeline, by=by, now=t, note=note)
 
 
 def _reject(pipeline: Pipeline, by: str, rng: random.Random) -> Step:
     reason = rng.choice(REJECT_REASONS)
-    return (lambda d, t: journey.reject(d, pipeline=pipeline, by=by, now=t, reason=reason))
+    return lambda d, t: journey.reject(d, pipeline=pipeline, by=by, now=t, reason=reason)
 
 
 def _accept(by: str) -> Step:
-    return (lambda d, t: journey.accept(d, by=by, now=t))
+    return lambda d, t: journey.accept(d, by=by, now=t)
 
 
 def _win(pipeline: Pipeline, by: str) -> Step:
-    return (lambda d, t: journey.win(d, pipeline=pipeline, by=by, now=t))
+    return lambda d, t: journey.win(d, pipeline=pipeline, by=by, now=t)
 
 
 def _lose(by: str, rng: random.Random) -> Step:
     reason = rng.choice(LOST_REASONS)
-    return (lambda d, t: journey.lose(d, by=by, now=t, reason=reason))
+    return lambda d, t: journey.lose(d, by=by, now=t, reason=reason)

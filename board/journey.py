@@ -90,8 +90,12 @@ def new_deal(
         updated_at=utc(now),
         stage_entered_at=moment,
         history=(
-            Event(moment, by, EventKind.CREATED,
-                  {"to": stage, **({"sales_sourced": True} if sales else {})}),
+            Event(
+                moment,
+                by,
+                EventKind.CREATED,
+                {"to": stage, **({"sales_sourced": True} if sales else {})},
+            ),
         ),
     )
     if stage == pipeline.customer.key:
@@ -250,10 +254,12 @@ def reject(
         raise RuleViolation(f"deal {deal.id} {what}; only a pending handoff can be rejected")
     moment = _when(deal, at, now)
     record = dataclasses.replace(deal.handoff, rejected_at=moment, rejected_by=by, reason=why)
-    event = Event(moment, by, EventKind.REJECTED,
-                  {"from": deal.stage, "to": pipeline.mql.key, "reason": why})
-    return _advance(deal, now, event, stage=pipeline.mql.key, stage_entered_at=moment,
-                    handoff=record)
+    event = Event(
+        moment, by, EventKind.REJECTED, {"from": deal.stage, "to": pipeline.mql.key, "reason": why}
+    )
+    return _advance(
+        deal, now, event, stage=pipeline.mql.key, stage_entered_at=moment, handoff=record
+    )
 
 
 def win(
@@ -283,13 +289,19 @@ def win(
         fields["value"] = check_money(value)
         data["value"] = f"{fields['value']:f}"
     events.append(Event(moment, by, EventKind.WON, data))
-    return _advance(deal, now, *events, stage=pipeline.customer.key, stage_entered_at=moment,
-                    status=Status.WON, won_at=moment, **fields)
+    return _advance(
+        deal,
+        now,
+        *events,
+        stage=pipeline.customer.key,
+        stage_entered_at=moment,
+        status=Status.WON,
+        won_at=moment,
+        **fields,
+    )
 
 
-def lose(
-    deal: Deal, *, by: str, now: datetime, reason: str, at: datetime | None = None
-) -> Deal:
+def lose(deal: Deal, *, by: str, now: datetime, reason: str, at: datetime | None = None) -> Deal:
     """Close a deal as lost, saying why; it stays in its stage for the record."""
     why = clean_notes(reason, "reason")
     if not why:
@@ -309,9 +321,17 @@ def reopen(
     moment = _when(deal, at, now)
     stage = last_open_stage(deal, pipeline)
     event = Event(moment, by, EventKind.REOPENED, {"from": deal.stage, "to": stage})
-    return _advance(deal, now, event, status=Status.OPEN, stage=stage,
-                    stage_entered_at=moment if stage != deal.stage else deal.stage_entered_at,
-                    won_at=None, lost_at=None, lost_reason=None)
+    return _advance(
+        deal,
+        now,
+        event,
+        status=Status.OPEN,
+        stage=stage,
+        stage_entered_at=moment if stage != deal.stage else deal.stage_entered_at,
+        won_at=None,
+        lost_at=None,
+        lost_reason=None,
+    )
 
 
 def last_open_stage(deal: Deal, pipeline: Pipeline) -> str:
@@ -320,8 +340,11 @@ def last_open_stage(deal: Deal, pipeline: Pipeline) -> str:
         return deal.stage
     for event in reversed(deal.history):
         origin = event.data.get("from")
-        if (event.kind in {EventKind.WON, EventKind.MOVED} and origin in pipeline
-                and origin != pipeline.customer.key):
+        if (
+            event.kind in {EventKind.WON, EventKind.MOVED}
+            and origin in pipeline
+            and origin != pipeline.customer.key
+        ):
             return str(origin)
     return pipeline.first_sales.key  # created as a customer: the nearest open sales stage
 

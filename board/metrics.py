@@ -106,8 +106,9 @@ def compute_metrics(
         revenue=state.revenue,
         won_cycle_seconds=state.cycle_seconds,
         revenue_by_week=tuple(zip(window.weeks(), state.week_revenue, strict=True)),
-        sourced_revenue=SourcedRevenue(marketing=state.revenue - state.by_sales,
-                                       sales=state.by_sales),
+        sourced_revenue=SourcedRevenue(
+            marketing=state.revenue - state.by_sales, sales=state.by_sales
+        ),
         open_deals=state.open_deals,
         open_sales_deals=state.open_sales,
         pipeline_value=state.pipeline_value,

@@ -26,8 +26,13 @@ def metrics_to_json(metrics: Metrics) -> JSON:
         "leads": m.leads,
         "mqls": m.mqls,
         "stage_conversion": [
-            {"from": step.from_stage, "to": step.to_stage, "rate": _rate(step.rate),
-             "from_count": step.reached_from, "to_count": step.reached_to}
+            {
+                "from": step.from_stage,
+                "to": step.to_stage,
+                "rate": _rate(step.rate),
+                "from_count": step.reached_from,
+                "to_count": step.reached_to,
+            }
             for step in m.stage_conversion
         ],
         "handoffs": m.handoffs,

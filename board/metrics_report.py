@@ -53,51 +53,75 @@ def metrics_report(metrics: Metrics, pipeline: Pipeline) -> str:
     m, cur = metrics, metrics.currency
     who = f"owner {m.owner}" if m.owner else "all owners"
     conversion = [
-        (f"  {stage_label(pipeline, s.from_stage)} → {stage_label(pipeline, s.to_stage)}",
-         rate_text(s.rate), f"{s.reached_to} of {s.reached_from}")
+        (
+            f"  {stage_label(pipeline, s.from_stage)} → {stage_label(pipeline, s.to_stage)}",
+            rate_text(s.rate),
+            f"{s.reached_to} of {s.reached_from}",
+        )
         for s in m.stage_conversion
     ]
     groups: list[tuple[str, list[tuple[str, str, str]]]] = [
-        ("Marketing", [
-            ("Leads", str(m.leads), "deals created"),
-            ("MQLs", str(m.mqls), f"first reached {stage_label(pipeline, pipeline.mql.key)}"),
-            ("Cost per lead", money_text_or_dash(m.cpl, cur), ""),
-            ("Stage conversion", "", "of the window's new deals"),
-            *conversion,
-        ]),
-        ("Handoff", [
-            ("Handoffs", str(m.handoffs), ""),
-            ("SQLs", str(m.sqls), "handoffs accepted"),
-            ("Rejections", str(m.rejections), ""),
-            ("MQL → SQL", rate_text(m.mql_to_sql_rate), f"{m.mqls_accepted} of {m.mqls} MQLs"),
-            ("Acceptance rate", rate_text(m.handoff_acceptance_rate), ""),
-            ("Median to handoff", number_text(m.median_hours_to_handoff, "h"), ""),
-            ("Median to accept", number_text(m.median_hours_to_accept, "h"), ""),
-            ("SLA breaches", str(m.sla_breaches), f"not answered within {m.sla_hours} h"),
-        ]),
-        ("Sales", [
-            ("Won / lost", f"{m.won} / {m.lost}", ""),
-            ("Win rate", rate_text(m.win_rate), ""),
-            ("Revenue", money_text_or_dash(m.revenue, cur), ""),
-            ("  marketing-sourced", money_text_or_dash(m.sourced_revenue.marketing, cur), ""),
-            ("  sales-sourced", money_text_or_dash(m.sourced_revenue.sales, cur), ""),
-            ("Avg deal size", money_text_or_dash(m.avg_deal_size, cur), ""),
-            ("Sales cycle", number_text(m.sales_cycle_days, "days"), ""),
-            ("Open deals", str(m.open_deals), f"{m.open_sales_deals} with sales, now"),
-            ("Pipeline", money_text_or_dash(m.pipeline_value, cur), ""),
-            ("Weighted pipeline", money_text_or_dash(m.weighted_pipeline, cur), ""),
-            ("Velocity", money_text_or_dash(m.velocity_per_day, cur),
-             "per day" if m.velocity_per_day is not None else ""),
-        ]),
-        ("Budget" + (" (spend is per team: undefined for one owner)" if m.owner else ""), [
-            ("Marketing spend", money_text_or_dash(m.marketing_spend, cur),
-             _share(m.marketing_spend_pct, MARKETING_GUIDANCE)),
-            ("Sales spend", money_text_or_dash(m.sales_spend, cur),
-             _share(m.sales_spend_pct, SALES_GUIDANCE)),
-            ("CAC", money_text_or_dash(m.cac, cur), "spend per deal won"),
-            ("CLV", money_text_or_dash(m.clv, cur), f"{m.customers_to_date} customers to date"),
-            ("CLV : CAC", number_text(m.clv_to_cac), ""),
-        ]),
+        (
+            "Marketing",
+            [
+                ("Leads", str(m.leads), "deals created"),
+                ("MQLs", str(m.mqls), f"first reached {stage_label(pipeline, pipeline.mql.key)}"),
+                ("Cost per lead", money_text_or_dash(m.cpl, cur), ""),
+                ("Stage conversion", "", "of the window's new deals"),
+                *conversion,
+            ],
+        ),
+        (
+            "Handoff",
+            [
+                ("Handoffs", str(m.handoffs), ""),
+                ("SQLs", str(m.sqls), "handoffs accepted"),
+                ("Rejections", str(m.rejections), ""),
+                ("MQL → SQL", rate_text(m.mql_to_sql_rate), f"{m.mqls_accepted} of {m.mqls} MQLs"),
+                ("Acceptance rate", rate_text(m.handoff_acceptance_rate), ""),
+                ("Median to handoff", number_text(m.median_hours_to_handoff, "h"), ""),
+                ("Median to accept", number_text(m.median_hours_to_accept, "h"), ""),
+                ("SLA breaches", str(m.sla_breaches), f"not answered within {m.sla_hours} h"),
+            ],
+        ),
+        (
+            "Sales",
+            [
+                ("Won / lost", f"{m.won} / {m.lost}", ""),
+                ("Win rate", rate_text(m.win_rate), ""),
+                ("Revenue", money_text_or_dash(m.revenue, cur), ""),
+                ("  marketing-sourced", money_text_or_dash(m.sourced_revenue.marketing, cur), ""),
+                ("  sales-sourced", money_text_or_dash(m.sourced_revenue.sales, cur), ""),
+                ("Avg deal size", money_text_or_dash(m.avg_deal_size, cur), ""),
+                ("Sales cycle", number_text(m.sales_cycle_days, "days"), ""),
+                ("Open deals", str(m.open_deals), f"{m.open_sales_deals} with sales, now"),
+                ("Pipeline", money_text_or_dash(m.pipeline_value, cur), ""),
+                ("Weighted pipeline", money_text_or_dash(m.weighted_pipeline, cur), ""),
+                (
+                    "Velocity",
+                    money_text_or_dash(m.velocity_per_day, cur),
+                    "per day" if m.velocity_per_day is not None else "",
+                ),
+            ],
+        ),
+        (
+            "Budget" + (" (spend is per team: undefined for one owner)" if m.owner else ""),
+            [
+                (
+                    "Marketing spend",
+                    money_text_or_dash(m.marketing_spend, cur),
+                    _share(m.marketing_spend_pct, MARKETING_GUIDANCE),
+                ),
+                (
+                    "Sales spend",
+                    money_text_or_dash(m.sales_spend, cur),
+                    _share(m.sales_spend_pct, SALES_GUIDANCE),
+                ),
+                ("CAC", money_text_or_dash(m.cac, cur), "spend per deal won"),
+                ("CLV", money_text_or_dash(m.clv, cur), f"{m.customers_to_date} customers to date"),
+                ("CLV : CAC", number_text(m.clv_to_cac), ""),
+            ],
+        ),
     ]
     label_width = max(len(label) for _, rows in groups for label, _, _ in rows)
     value_width = max(len(value) for _, rows in groups for _, value, _ in rows)
@@ -114,5 +138,4 @@ def _share(value: float | None, guidance: Guidance) -> str:
     verdict = guidance.verdict(value)
     if verdict is None:
         return f"of revenue: {UNDEFINED} (guidance {guidance_text(guidance)})"
-    return (f"{rate_text(value)} of revenue, {VERDICT_GLYPHS[verdict]}"
-            f" {guidance_text(guidance)}")
+    return f"{rate_text(value)} of revenue, {VERDICT_GLYPHS[verdict]} {guidance_text(guidance)}"

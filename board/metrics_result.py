@@ -132,15 +132,21 @@ class Metrics:
         if not self.won or not self.won_cycle_seconds:
             return None  # no wins: no size, no rate, no cycle; instant wins: no cycle
         # revenue/won x won/(won+lost) / (cycle/won/86400), simplified to stay exact.
-        value = (Decimal(self.open_sales_deals) * self.revenue * self.won * 86400
-                 / (Decimal(self.won + self.lost) * self.won_cycle_seconds))
+        value = (
+            Decimal(self.open_sales_deals)
+            * self.revenue
+            * self.won
+            * 86400
+            / (Decimal(self.won + self.lost) * self.won_cycle_seconds)
+        )
         return cents(value)
 
     @property
     def cpl(self) -> Decimal | None:
         """Cost per lead: marketing spend / leads."""
-        return None if self.marketing_spend is None else money_ratio(self.marketing_spend,
-                                                                     self.leads)
+        return (
+            None if self.marketing_spend is None else money_ratio(self.marketing_spend, self.leads)
+        )
 
     @property
     def total_spend(self) -> Decimal | None:

@@ -102,8 +102,7 @@ def tally(  # noqa: PLR0915 -- the one loop over every deal and event, kept flat
                     cycle_seconds += age.days * 86400 + age.seconds
                     # Weeks count back from until: won_at is ceil(wait / week) buckets back.
                     wait = until - won_at
-                    ago = -(-(wait.days * 86400 + wait.seconds + (wait.microseconds > 0))
-                            // _WEEK)
+                    ago = -(-(wait.days * 86400 + wait.seconds + (wait.microseconds > 0)) // _WEEK)
                     week_revenue[weeks - ago] += deal.value
         else:
             closed_at = deal.lost_at

@@ -22,9 +22,7 @@ class Window:
 
     def __post_init__(self) -> None:
         if self.since > self.until:
-            raise InvalidInput(
-                f"--since {iso(self.since)} is after --until {iso(self.until)}"
-            )
+            raise InvalidInput(f"--since {iso(self.since)} is after --until {iso(self.until)}")
 
     def __contains__(self, moment: object) -> bool:
         return isinstance(moment, datetime) and self.since <= moment < self.until

@@ -47,15 +47,20 @@ def load_settings(path: Path | None) -> Settings:
 def settings_from_mapping(data: Mapping[str, Any], path: Path | None = None) -> Settings:
     """Validate a parsed config; errors name the file and the key."""
     where = f"{path}: " if path else ""
-    known = {"stages", "currency", "handoff_sla_hours", "lock_timeout", "metrics_window_days",
-             "theme", "backups"}
+    known = {
+        "stages",
+        "currency",
+        "handoff_sla_hours",
+        "lock_timeout",
+        "metrics_window_days",
+        "theme",
+        "backups",
+    }
     for key in data:
         if key not in known:
             raise ConfigError(f"{where}{key}: unknown setting (known: {', '.join(sorted(known))})")
     try:
-        pipeline = (
-            pipeline_from_config(data["stages"]) if "stages" in data else DEFAULT_PIPELINE
-        )
+        pipeline = pipeline_from_config(data["stages"]) if "stages" in data else DEFAULT_PIPELINE
     except ConfigError as exc:
         raise ConfigError(f"{where}{exc}") from None
     currency = data.get("currency", "USD")

@@ -51,8 +51,9 @@ class Pipeline:
         _check_order(self.stages, "stages")
         object.__setattr__(self, "_by_key", {stage.key: stage for stage in self.stages})
         object.__setattr__(self, "_keys", tuple(stage.key for stage in self.stages))
-        object.__setattr__(self, "_marketing",
-                           tuple(s for s in self.stages if s.team is Team.MARKETING))
+        object.__setattr__(
+            self, "_marketing", tuple(s for s in self.stages if s.team is Team.MARKETING)
+        )
         object.__setattr__(self, "_sales", tuple(s for s in self.stages if s.team is Team.SALES))
 
     @property
@@ -141,16 +142,37 @@ def _check_order(stages: tuple[Stage, ...], where: str) -> None:
 
 DEFAULT_PIPELINE = Pipeline(
     (
-        Stage("awareness", "Awareness", Team.MARKETING, "I have a problem", "lead",
-              Decimal("0.05"), 30),
-        Stage("interest", "Interest", Team.MARKETING, "I want to learn more", "lead",
-              Decimal("0.10"), 21),
-        Stage("consideration", "Consideration", Team.MARKETING, "I'm evaluating options", "MQL",
-              Decimal("0.20"), 14),
-        Stage("purchase", "Purchase", Team.SALES, "I'm ready to buy", "SQL",
-              Decimal("0.50"), 14),
-        Stage("customer", "Customer", Team.SALES, "I'm a customer now", "customer",
-              Decimal("1"), 90),
+        Stage(
+            "awareness",
+            "Awareness",
+            Team.MARKETING,
+            "I have a problem",
+            "lead",
+            Decimal("0.05"),
+            30,
+        ),
+        Stage(
+            "interest",
+            "Interest",
+            Team.MARKETING,
+            "I want to learn more",
+            "lead",
+            Decimal("0.10"),
+            21,
+        ),
+        Stage(
+            "consideration",
+            "Consideration",
+            Team.MARKETING,
+            "I'm evaluating options",
+            "MQL",
+            Decimal("0.20"),
+            14,
+        ),
+        Stage("purchase", "Purchase", Team.SALES, "I'm ready to buy", "SQL", Decimal("0.50"), 14),
+        Stage(
+            "customer", "Customer", Team.SALES, "I'm a customer now", "customer", Decimal("1"), 90
+        ),
     )
 )
 

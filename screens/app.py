@@ -51,8 +51,13 @@ class FunnelApp(App[None]):
             self.theme = settings.theme
 
     def get_default_screen(self) -> BoardScreen:
-        return BoardScreen(self.repository, self.settings, clock=self.clock, user=self.user,
-                           blink=self.cursor_blink)
+        return BoardScreen(
+            self.repository,
+            self.settings,
+            clock=self.clock,
+            user=self.user,
+            blink=self.cursor_blink,
+        )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every key of the screen is also a command, named as in the footer."""
@@ -68,9 +73,11 @@ class FunnelApp(App[None]):
             key = KEY_NAMES.get(binding.key, binding.key)
             # Keys grouped in the footer share a short description; the tooltip tells them apart.
             title = binding.tooltip if binding.group and binding.tooltip else binding.description
-            yield SystemCommand(title,
-                                f"{binding.tooltip or binding.description} (key: {key})",
-                                partial(self.run_action, binding.action, node))
+            yield SystemCommand(
+                title,
+                f"{binding.tooltip or binding.description} (key: {key})",
+                partial(self.run_action, binding.action, node),
+            )
         yield from super().get_system_commands(screen)
 
 

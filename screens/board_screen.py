@@ -37,16 +37,30 @@ class BoardScreen(BoardSync):
         Binding("enter", "detail", "Detail", tooltip="Show every field and the history"),
         Binding("a", "add", "Add", tooltip="Add a deal"),
         Binding("e", "edit", "Edit", tooltip="Edit the selected deal"),
-        Binding("H,shift+left", "move(-1)", "Move deal back", group=_MOVE,
-                tooltip="Move the deal one stage back (out of sales: a rejection)"),
-        Binding("L,shift+right", "move(1)", "Move deal on", group=_MOVE,
-                tooltip="Move the deal one stage on (into sales: the handoff)"),
+        Binding(
+            "H,shift+left",
+            "move(-1)",
+            "Move deal back",
+            group=_MOVE,
+            tooltip="Move the deal one stage back (out of sales: a rejection)",
+        ),
+        Binding(
+            "L,shift+right",
+            "move(1)",
+            "Move deal on",
+            group=_MOVE,
+            tooltip="Move the deal one stage on (into sales: the handoff)",
+        ),
         Binding("A", "accept", "Accept", tooltip="Accept the handoff: sales takes the deal"),
         Binding("W", "win", "Won", tooltip="Mark the deal won"),
         Binding("X", "lose", "Lost", tooltip="Mark the deal lost, saying why"),
         Binding("d", "delete", "Delete", tooltip="Delete the deal (asks first)"),
-        Binding("slash", "filter", "Filter",
-                tooltip="Filter as you type: title, company, owner, source, tags"),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Filter as you type: title, company, owner, source, tags",
+        ),
         Binding("m", "mine", "Mine", tooltip="Show only my deals, or everyone's again"),
         Binding("o", "owner", "Owner", tooltip="Show one owner's deals"),
         Binding("escape", "clear", "Clear", tooltip="Clear the filter and the owner"),
@@ -108,8 +122,9 @@ class BoardScreen(BoardSync):
             return
 
         def write(repository: Repository) -> Transition:
-            stored = repository.change(deal.id, lambda _current: after,
-                                       expected_version=deal.version)
+            stored = repository.change(
+                deal.id, lambda _current: after, expected_version=deal.version
+            )
             return Transition(label, deal.id, deal, stored)
 
         self.submit(WriteJob(label, write), shown=after, deal_id=deal.id)
@@ -135,15 +150,23 @@ class BoardScreen(BoardSync):
             now = self.clock()
 
             def write(repository: Repository) -> Transition:
-                deal = repository.add(lambda deal_id: journey.new_deal(
-                    draft, deal_id=deal_id, pipeline=self.settings.pipeline, by=self.user,
-                    now=now, currency=self.settings.currency))
+                deal = repository.add(
+                    lambda deal_id: journey.new_deal(
+                        draft,
+                        deal_id=deal_id,
+                        pipeline=self.settings.pipeline,
+                        by=self.user,
+                        now=now,
+                        currency=self.settings.currency,
+                    )
+                )
                 return Transition("add", deal.id, None, deal)
 
             self.submit(WriteJob("add", write))
 
-        self.app.push_screen(DealForm(self.settings, self.user, self.clock, stage=stage,
-                                      blink=self.blink), added)
+        self.app.push_screen(
+            DealForm(self.settings, self.user, self.clock, stage=stage, blink=self.blink), added
+        )
 
     def action_edit(self) -> None:
         """The edit form for the deal."""
@@ -157,15 +180,22 @@ class BoardScreen(BoardSync):
             if draft is None:
                 return
             changes = DealChanges(
-                title=draft.title, company=draft.company, contact=draft.contact,
-                value=draft.value, owner=draft.owner, source=draft.source, tags=draft.tags,
+                title=draft.title,
+                company=draft.company,
+                contact=draft.contact,
+                value=draft.value,
+                owner=draft.owner,
+                source=draft.source,
+                tags=draft.tags,
                 notes=draft.notes,
             )
-            self._change(deal, "edit",
-                         lambda d: journey.edit(d, changes, by=self.user, now=self.clock()))
+            self._change(
+                deal, "edit", lambda d: journey.edit(d, changes, by=self.user, now=self.clock())
+            )
 
-        self.app.push_screen(DealForm(self.settings, self.user, self.clock, deal,
-                                      blink=self.blink), edited)
+        self.app.push_screen(
+            DealForm(self.settings, self.user, self.clock, deal, blink=self.blink), edited
+        )
 
     def action_move(self, step: int) -> None:
         """One stage back or on; crossing the handoff line asks for a note or a reason."""
@@ -184,38 +214,63 @@ class BoardScreen(BoardSync):
             label = "rejection" if deal.awaiting_acceptance else "move back"
 
         def move(note: str = "", reason: str = "") -> None:
-            self._change(deal, label, lambda d: journey.move(
-                d, target, pipeline=pipeline, by=self.user, now=self.clock(), note=note,
-                reason=reason))
+            self._change(
+                deal,
+                label,
+                lambda d: journey.move(
+                    d,
+                    target,
+                    pipeline=pipeline,
+                    by=self.user,
+                    now=self.clock(),
+                    note=note,
+                    reason=reason,
+                ),
+            )
 
         title = printable(deal.title)
         to_label = pipeline.get(target).label
         if label == "hand-off":
             self.app.push_screen(
-                TextPrompt("Hand off to sales",
-                           f"Hand “{title}” to sales ({to_label}). A note for sales (optional):",
-                           placeholder="why it is qualified, who to call…", blink=self.blink),
-                lambda note: None if note is None else move(note=note))
+                TextPrompt(
+                    "Hand off to sales",
+                    f"Hand “{title}” to sales ({to_label}). A note for sales (optional):",
+                    placeholder="why it is qualified, who to call…",
+                    blink=self.blink,
+                ),
+                lambda note: None if note is None else move(note=note),
+            )
         elif label in {"rejection", "move back"}:
             heading = "Reject the handoff" if label == "rejection" else "Send back to marketing"
             self.app.push_screen(
-                TextPrompt(heading, f"Why does “{title}” go back to {to_label}? (required)",
-                           required=True, blink=self.blink),
-                lambda reason: None if reason is None else move(reason=reason))
+                TextPrompt(
+                    heading,
+                    f"Why does “{title}” go back to {to_label}? (required)",
+                    required=True,
+                    blink=self.blink,
+                ),
+                lambda reason: None if reason is None else move(reason=reason),
+            )
         else:
             move()
 
     def action_accept(self) -> None:
         """Sales accepts the handoff."""
         if (deal := self.selected) is not None:
-            self._change(deal, "accept",
-                         lambda d: journey.accept(d, by=self.user, now=self.clock()))
+            self._change(
+                deal, "accept", lambda d: journey.accept(d, by=self.user, now=self.clock())
+            )
 
     def action_win(self) -> None:
         """The deal is won: it moves to the customer column."""
         if (deal := self.selected) is not None:
-            self._change(deal, "win", lambda d: journey.win(
-                d, pipeline=self.settings.pipeline, by=self.user, now=self.clock()))
+            self._change(
+                deal,
+                "win",
+                lambda d: journey.win(
+                    d, pipeline=self.settings.pipeline, by=self.user, now=self.clock()
+                ),
+            )
 
     def action_lose(self) -> None:
         """The deal is lost: pick or type why; it leaves the board."""
@@ -227,8 +282,11 @@ class BoardScreen(BoardSync):
 
         def lost(reason: str | None) -> None:
             if reason is not None:
-                self._change(deal, "loss", lambda d: journey.lose(
-                    d, by=self.user, now=self.clock(), reason=reason))
+                self._change(
+                    deal,
+                    "loss",
+                    lambda d: journey.lose(d, by=self.user, now=self.clock(), reason=reason),
+                )
 
         self.app.push_screen(
             LostReasonPicker(f"Why was “{printable(deal.title)}” lost?", blink=self.blink), lost
@@ -253,9 +311,11 @@ class BoardScreen(BoardSync):
             self.submit(WriteJob("delete", write), deal_id=deal.id, removed=True)
 
         self.app.push_screen(
-            ConfirmDialog("Delete deal",
-                          f"Delete deal {deal.id} “{printable(deal.title)}”? "
-                          "u undoes it.", yes="Delete"),
+            ConfirmDialog(
+                "Delete deal",
+                f"Delete deal {deal.id} “{printable(deal.title)}”? u undoes it.",
+                yes="Delete",
+            ),
             confirmed,
         )
 
@@ -281,8 +341,14 @@ class BoardScreen(BoardSync):
             self.refresh_keys()
             return
         now = self.clock()
-        self.submit(WriteJob(transition.label, lambda repository: reverse(
-            transition, repository, now), intent, transition))
+        self.submit(
+            WriteJob(
+                transition.label,
+                lambda repository: reverse(transition, repository, now),
+                intent,
+                transition,
+            )
+        )
 
     # View --------------------------------------------------------------------------------
 
@@ -320,8 +386,9 @@ class BoardScreen(BoardSync):
         """Pick whose deals to show."""
         from screens.owner_picker import OwnerPicker
 
-        counts = Counter(deal.owner for deal in self.deals.values()
-                         if deal.status is not Status.LOST)
+        counts = Counter(
+            deal.owner for deal in self.deals.values() if deal.status is not Status.LOST
+        )
 
         def picked(owner: str | None) -> None:
             if owner is not None:
@@ -359,7 +426,11 @@ class BoardScreen(BoardSync):
         """Every key on one page."""
         from screens.help_screen import HelpScreen, board_help
 
-        self.app.push_screen(HelpScreen(board_help(
-            [b for b in BoardView.BINDINGS if isinstance(b, Binding)],
-            [b for b in self.BINDINGS if isinstance(b, Binding)],
-        )))
+        self.app.push_screen(
+            HelpScreen(
+                board_help(
+                    [b for b in BoardView.BINDINGS if isinstance(b, Binding)],
+                    [b for b in self.BINDINGS if isinstance(b, Binding)],
+                )
+            )
+        )

@@ -35,15 +35,25 @@ from screens.undo_log import Transition, UndoLog
 from storage.repository import Repository, Snapshot
 
 _CHECKED: tuple[tuple[str, tuple[object, ...]], ...] = (
-    ("detail", ()), ("move", (-1,)), ("move", (1,)), ("accept", ()), ("win", ()),
-    ("lose", ()), ("undo", ()), ("redo", ()), ("clear", ()),
+    ("detail", ()),
+    ("move", (-1,)),
+    ("move", (1,)),
+    ("accept", ()),
+    ("win", ()),
+    ("lose", ()),
+    ("undo", ()),
+    ("redo", ()),
+    ("clear", ()),
 )
 
 POLL_SECONDS = 0.4
 """How often the store's change stamp is checked; a change by anyone shows within a second."""
 
 WINDOWS: tuple[tuple[int | None, str], ...] = (
-    (30, "last 30 days"), (90, "last 90 days"), (365, "last year"), (None, "all time"),
+    (30, "last 30 days"),
+    (90, "last 90 days"),
+    (365, "last year"),
+    (None, "all time"),
 )
 """What ``w`` cycles through: days back from now (None: since the first deal) and a label."""
 PANEL_WIDTH = 30
@@ -62,8 +72,15 @@ EMPTY_TEXT = (
 class BoardSync(Screen[None]):
     """The board's data: the layout, reading the store, and writing changes behind the UI."""
 
-    def __init__(self, repository: Repository, settings: Settings, *,
-                 clock: Callable[[], datetime], user: str, blink: bool = True) -> None:
+    def __init__(
+        self,
+        repository: Repository,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime],
+        user: str,
+        blink: bool = True,
+    ) -> None:
         super().__init__()
         self.repository = repository
         self.settings = settings
@@ -79,8 +96,11 @@ class BoardSync(Screen[None]):
         self.undo_log = UndoLog()
         self.panel_wanted = True
         days = settings.metrics_window_days
-        self.windows = WINDOWS if any(d == days for d, _ in WINDOWS) else (
-            (days, f"last {days} days"), *WINDOWS)
+        self.windows = (
+            WINDOWS
+            if any(d == days for d, _ in WINDOWS)
+            else ((days, f"last {days} days"), *WINDOWS)
+        )
         """The metrics windows ``w`` cycles through; the team's own default is one of them."""
         self.window = next(i for i, (d, _) in enumerate(self.windows) if d == days)
         self.writer = StoreWriter(repository)
@@ -99,8 +119,7 @@ class BoardSync(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status-line")
         yield Horizontal(id="main")
-        filter_input = Input(placeholder="filter: title, company, owner, source, tags",
-                             id="filter")
+        filter_input = Input(placeholder="filter: title, company, owner, source, tags", id="filter")
         filter_input.cursor_blink = self.blink
         yield filter_input
         yield Footer(compact=True)
@@ -114,11 +133,13 @@ class BoardSync(Screen[None]):
 
     async def _build_board(self) -> None:
         board = BoardView(self.settings.pipeline, self.settings.currency, id="board")
-        await self.query_one("#main", Horizontal).mount_all([
-            board,
-            Static(EMPTY_TEXT, id="empty", markup=False),
-            SidePanel(self.settings.pipeline, id="side-panel"),
-        ])
+        await self.query_one("#main", Horizontal).mount_all(
+            [
+                board,
+                Static(EMPTY_TEXT, id="empty", markup=False),
+                SidePanel(self.settings.pipeline, id="side-panel"),
+            ]
+        )
         self.built = True
         board.focus()
         panel = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
@@ -196,8 +217,7 @@ class BoardSync(Screen[None]):
             return  # the app is closing
         if not self._busy_shown:
             self._busy_shown = True
-            self.notify(f"{exc} Retrying…", title="Store busy", severity="warning",
-                        markup=False)
+            self.notify(f"{exc} Retrying…", title="Store busy", severity="warning", markup=False)
 
     def _problem(self, exc: FunnelError, stamp: tuple[int, ...]) -> None:
         if not self.is_attached:
@@ -229,16 +249,25 @@ class BoardSync(Screen[None]):
         if keep is None and board.selected is not None:
             keep = board.selected.id
         if stages is None or not self._columns:
-            self._columns = build_columns(self.deals.values(), self.settings.pipeline,
-                                          self.deal_filter)
+            self._columns = build_columns(
+                self.deals.values(), self.settings.pipeline, self.deal_filter
+            )
         else:
-            fresh = build_columns((deal for deal in self.deals.values() if deal.stage in stages),
-                                  self.settings.pipeline, self.deal_filter)
-            self._columns = tuple(new if new.stage.key in stages else old
-                                  for old, new in zip(self._columns, fresh, strict=True))
+            fresh = build_columns(
+                (deal for deal in self.deals.values() if deal.stage in stages),
+                self.settings.pipeline,
+                self.deal_filter,
+            )
+            self._columns = tuple(
+                new if new.stage.key in stages else old
+                for old, new in zip(self._columns, fresh, strict=True)
+            )
         board.show(self._columns, now, self.settings.handoff_sla_hours, keep, stages)
-        shown = self._columns if not self.deal_filter.active else build_columns(
-            self.deals.values(), self.settings.pipeline)
+        shown = (
+            self._columns
+            if not self.deal_filter.active
+            else build_columns(self.deals.values(), self.settings.pipeline)
+        )
         self.query_one("#empty").display = self.loaded and not any(c.deals for c in shown)
         self._show_side()
 
@@ -264,8 +293,9 @@ class BoardSync(Screen[None]):
         panel = self.query_one(SidePanel)
         panel.display = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
         if panel.display and self.loaded:
-            panel.show(self._columns, self.clock(), self.settings.handoff_sla_hours,
-                       self.settings.currency)
+            panel.show(
+                self._columns, self.clock(), self.settings.handoff_sla_hours, self.settings.currency
+            )
 
     def refresh_metrics(self) -> None:
         """Recompute the panel's metrics (window, owner filter or deals changed)."""
@@ -275,15 +305,26 @@ class BoardSync(Screen[None]):
 
     # A description of our own: by default Textual describes a worker by the repr of its
     # arguments, here ten thousand deals, on the UI thread.
-    @work(thread=True, group="metrics", exclusive=True, exit_on_error=True,
-          description="compute the metrics")
-    def _compute_metrics(self, deals: list[Deal], spend: tuple[Spend, ...],
-                         owner: str | None) -> None:
+    @work(
+        thread=True,
+        group="metrics",
+        exclusive=True,
+        exit_on_error=True,
+        description="compute the metrics",
+    )
+    def _compute_metrics(
+        self, deals: list[Deal], spend: tuple[Spend, ...], owner: str | None
+    ) -> None:
         now = self.clock()
         label = self.windows[self.window][1]
-        metrics = compute_metrics(deals, spend, settings=self.settings,
-                                  window=metrics_window(self.windows[self.window][0], now, deals),
-                                  now=now, owner=owner)
+        metrics = compute_metrics(
+            deals,
+            spend,
+            settings=self.settings,
+            window=metrics_window(self.windows[self.window][0], now, deals),
+            now=now,
+            owner=owner,
+        )
         if label == self.windows[self.window][1] and owner == self.deal_filter.owner:
             self._hand_over(self._show_metrics, metrics, label)
 
@@ -293,8 +334,13 @@ class BoardSync(Screen[None]):
 
     def _status(self) -> None:
         open_count = sum(column.count for column in self._columns[:-1]) if self.loaded else None
-        self.query_one(StatusLine).show(self.repository.path.name, open_count,
-                                        self.deal_filter, saving=self.saving, user=self.user)
+        self.query_one(StatusLine).show(
+            self.repository.path.name,
+            open_count,
+            self.deal_filter,
+            saving=self.saving,
+            user=self.user,
+        )
 
     def on_resize(self) -> None:
         """The panel hides on narrow terminals."""
@@ -307,9 +353,7 @@ class BoardSync(Screen[None]):
 
     def refresh_keys(self) -> None:
         """Refresh the footer, but only when a key became (un)available: it rebuilds itself."""
-        available = tuple(
-            self.check_action(action, parameters) for action, parameters in _CHECKED
-        )
+        available = tuple(self.check_action(action, parameters) for action, parameters in _CHECKED)
         if available != self._available:
             self._available = available
             self.refresh_bindings()
@@ -328,8 +372,13 @@ class BoardSync(Screen[None]):
         with contextlib.suppress(RuntimeError):
             self.app.call_from_thread(callback, *args)
 
-    def submit(self, job: WriteJob, shown: Deal | None = None, deal_id: int | None = None,
-               removed: bool = False) -> None:
+    def submit(
+        self,
+        job: WriteJob,
+        shown: Deal | None = None,
+        deal_id: int | None = None,
+        removed: bool = False,
+    ) -> None:
         """Queue a write; ``shown`` (or ``removed``) is what the board shows until it lands."""
         if deal_id is not None and (shown is not None or removed):
             self._pending[deal_id] = shown
@@ -400,6 +449,10 @@ class BoardSync(Screen[None]):
     def _write_busy(self, job: WriteJob, attempt: int) -> None:
         if not self.is_attached:
             return  # the app is closing
-        self.notify(f"Another funnel holds the store's lock; trying again ({attempt}/"
-                    f"{self.writer.attempts - 1})…", title="Store busy", severity="warning",
-                    markup=False)
+        self.notify(
+            f"Another funnel holds the store's lock; trying again ({attempt}/"
+            f"{self.writer.attempts - 1})…",
+            title="Store busy",
+            severity="warning",
+            markup=False,
+        )

@@ -45,8 +45,15 @@ class BoardView(HorizontalScroll, can_focus=True):
         Binding("g,home", "first", "First card", show=False),
         Binding("G,end", "last", "Last card", show=False),
         *(
-            Binding(str(n), f"jump({n - 1})", "Stage", show=n == 1, key_display="1-9",
-                    group=_JUMP, tooltip=f"Go to stage {n}")
+            Binding(
+                str(n),
+                f"jump({n - 1})",
+                "Stage",
+                show=n == 1,
+                key_display="1-9",
+                group=_JUMP,
+                tooltip=f"Go to stage {n}",
+            )
             for n in range(1, 10)
         ),
     ]
@@ -130,8 +137,14 @@ class BoardView(HorizontalScroll, can_focus=True):
         """Key of the stage with the cursor."""
         return self._columns[self.active].stage.key
 
-    def show(self, columns: tuple[ColumnData, ...], now: datetime, sla_hours: int,
-             keep: int | None, changed: set[str] | None = None) -> None:
+    def show(
+        self,
+        columns: tuple[ColumnData, ...],
+        now: datetime,
+        sla_hours: int,
+        keep: int | None,
+        changed: set[str] | None = None,
+    ) -> None:
         """New data for the columns (only the ``changed`` stages, if given).
 
         The cursor follows deal ``keep`` wherever it went; every other column keeps its own
@@ -146,8 +159,9 @@ class BoardView(HorizontalScroll, can_focus=True):
             if changed is not None and column.stage.key not in changed:
                 continue
             here = column.deal_list.selected
-            column.show(data, now, sla_hours,
-                        keep if column.active else (here.id if here else None))
+            column.show(
+                data, now, sla_hours, keep if column.active else (here.id if here else None)
+            )
         self.post_message(self.Selected(self.selected))
 
     def select(self, deal_id: int) -> bool:

@@ -102,4 +102,3 @@ def card_lines(
         _spread((f"@{printable(deal.owner)}", "owner"), (age, "dim"), width),
         badge_line,
     ]
-

@@ -80,15 +80,19 @@ def fields_content(deal: Deal, pipeline: Pipeline, now: datetime) -> Content:
     if handoff is not None:
         rows.append(("Handed off", f"{when_text(handoff.at, now)} by {handoff.by}"))
         if handoff.accepted_at:
-            rows.append(("Accepted", f"{when_text(handoff.accepted_at, now)} by "
-                                     f"{handoff.accepted_by}"))
+            rows.append(
+                ("Accepted", f"{when_text(handoff.accepted_at, now)} by {handoff.accepted_by}")
+            )
         if handoff.rejected_at:
-            rows.append(("Rejected", f"{when_text(handoff.rejected_at, now)} by "
-                                     f"{handoff.rejected_by}: {handoff.reason or ''}"))
+            rows.append(
+                (
+                    "Rejected",
+                    f"{when_text(handoff.rejected_at, now)} by "
+                    f"{handoff.rejected_by}: {handoff.reason or ''}",
+                )
+            )
     rows.append(("Version", str(deal.version)))
-    lines = [
-        Content.assemble((f"{name:<15}", "bold"), printable(value)) for name, value in rows
-    ]
+    lines = [Content.assemble((f"{name:<15}", "bold"), printable(value)) for name, value in rows]
     return Content("\n").join(lines)
 
 
@@ -122,14 +126,14 @@ class DealDetail(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         deal = self.deal
         with Vertical(id="detail"):
-            yield Static(Content(f"Deal {deal.id} · {printable(deal.title)}"),
-                         classes="dialog-title")
+            yield Static(
+                Content(f"Deal {deal.id} · {printable(deal.title)}"), classes="dialog-title"
+            )
             with VerticalScroll(id="detail-body"):
                 yield Static(fields_content(deal, self.pipeline, self.now), id="fields")
                 if deal.notes:
                     yield Static("Notes", classes="section-title")
-                    yield Static(Content(printable(deal.notes, keep_newlines=True)),
-                                 id="notes")
+                    yield Static(Content(printable(deal.notes, keep_newlines=True)), id="notes")
                 yield Static("History", classes="section-title")
                 yield Static(timeline_content(deal, self.pipeline), id="timeline")
 

@@ -22,11 +22,23 @@ from board.text import strip_controls
 from screens.field_error import FieldError
 
 _FIELDS = ("title", "company", "contact", "value", "owner", "source", "tags")
-_LABELS = {"title": "Title", "company": "Company", "contact": "Contact", "value": "Value",
-           "owner": "Owner", "source": "Source", "tags": "Tags", "notes": "Notes",
-           "stage": "Stage"}
-_HINTS = {"title": "what is being sold, e.g. Acme renewal", "value": "12500, 12,500.50 or 12.5k",
-          "tags": "comma separated", "source": "webinar, seo, referral…"}
+_LABELS = {
+    "title": "Title",
+    "company": "Company",
+    "contact": "Contact",
+    "value": "Value",
+    "owner": "Owner",
+    "source": "Source",
+    "tags": "Tags",
+    "notes": "Notes",
+    "stage": "Stage",
+}
+_HINTS = {
+    "title": "what is being sold, e.g. Acme renewal",
+    "value": "12500, 12,500.50 or 12.5k",
+    "tags": "comma separated",
+    "source": "webinar, seo, referral…",
+}
 
 
 def error_field(message: str) -> str:
@@ -48,9 +60,16 @@ class DealForm(ModalScreen[DealDraft | None]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, settings: Settings, user: str, clock: Callable[[], datetime],
-                 deal: Deal | None = None, *, stage: str | None = None,
-                 blink: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        user: str,
+        clock: Callable[[], datetime],
+        deal: Deal | None = None,
+        *,
+        stage: str | None = None,
+        blink: bool = True,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.user = user
@@ -81,8 +100,13 @@ class DealForm(ModalScreen[DealDraft | None]):
                         yield from self._stage_row()
                 with Horizontal(classes="row"):
                     yield Label(_LABELS["notes"], classes="field-label")
-                    notes = TextArea(deal.notes if deal else "", id="notes", compact=True,
-                                     soft_wrap=True, show_line_numbers=False)
+                    notes = TextArea(
+                        deal.notes if deal else "",
+                        id="notes",
+                        compact=True,
+                        soft_wrap=True,
+                        show_line_numbers=False,
+                    )
                     notes.cursor_blink = self.blink
                     yield notes
                 yield FieldError(id="notes-error")
@@ -93,8 +117,9 @@ class DealForm(ModalScreen[DealDraft | None]):
     def _row(self, name: str, value: str) -> ComposeResult:
         with Horizontal(classes="row"):
             yield Label(_LABELS[name], classes="field-label")
-            field = Input(value, placeholder=_HINTS.get(name, ""), id=name, compact=True,
-                          max_length=10_000)
+            field = Input(
+                value, placeholder=_HINTS.get(name, ""), id=name, compact=True, max_length=10_000
+            )
             field.cursor_blink = self.blink
             yield field
         yield FieldError(id=f"{name}-error")
@@ -103,8 +128,7 @@ class DealForm(ModalScreen[DealDraft | None]):
         options = [(stage.label, stage.key) for stage in self.settings.pipeline.stages]
         with Horizontal(classes="row"):
             yield Label(_LABELS["stage"], classes="field-label")
-            yield Select(options, value=self.stage, allow_blank=False, id="stage",
-                         compact=True)
+            yield Select(options, value=self.stage, allow_blank=False, id="stage", compact=True)
         yield FieldError(id="stage-error")
 
     def on_mount(self) -> None:
@@ -130,8 +154,14 @@ class DealForm(ModalScreen[DealDraft | None]):
             tags=tags,
             notes=strip_controls(self.query_one("#notes", TextArea).text, keep_newlines=True),
         )
-        journey.new_deal(draft, deal_id=1, pipeline=self.settings.pipeline, by=self.user,
-                         now=self.clock(), currency=self.settings.currency)
+        journey.new_deal(
+            draft,
+            deal_id=1,
+            pipeline=self.settings.pipeline,
+            by=self.user,
+            now=self.clock(),
+            currency=self.settings.currency,
+        )
         return draft
 
     def _check(self) -> DealDraft | None:

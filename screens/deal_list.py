@@ -19,8 +19,16 @@ from board.stages import Stage
 from screens.deal_card import CARD_HEIGHT, card_lines
 
 _STYLE_OF_ROLE = {
-    "title": "title", "dim": "dim", "value": "good", "accepted": "good", "won": "good",
-    "pending": "warn", "rotting": "warn", "overdue": "bad", "owner": "accent", "sourced": "accent",
+    "title": "title",
+    "dim": "dim",
+    "value": "good",
+    "accepted": "good",
+    "won": "good",
+    "pending": "warn",
+    "rotting": "warn",
+    "overdue": "bad",
+    "owner": "accent",
+    "sourced": "accent",
 }
 """Card roles share a few styles: every component class costs on each restyle."""
 
@@ -29,7 +37,8 @@ class DealList(ScrollView, can_focus=False):
     """A scrolling list of deal cards with one cursor; rendered with the line API."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "deal-list--cursor", *(f"deal-list--{name}" for name in set(_STYLE_OF_ROLE.values()))
+        "deal-list--cursor",
+        *(f"deal-list--{name}" for name in set(_STYLE_OF_ROLE.values())),
     }
 
     DEFAULT_CSS = """
@@ -76,8 +85,9 @@ class DealList(ScrollView, can_focus=False):
         """The deal under the cursor."""
         return self.deals[self.cursor] if self.deals else None
 
-    def show(self, deals: tuple[Deal, ...], now: datetime, sla_hours: int,
-             keep: int | None) -> None:
+    def show(
+        self, deals: tuple[Deal, ...], now: datetime, sla_hours: int, keep: int | None
+    ) -> None:
         """Replace the deals; the cursor stays on deal ``keep`` if it is still here."""
         old_cursor = self.cursor
         self.deals = deals
@@ -174,13 +184,14 @@ class DealList(ScrollView, can_focus=False):
         if cached is not None:
             return cached
         assert self.now is not None
-        base = self.get_component_rich_style("deal-list--cursor") if has_cursor else (
-            self.base_style
+        base = (
+            self.get_component_rich_style("deal-list--cursor") if has_cursor else (self.base_style)
         )
         marker = "▌" if has_cursor else " "
         strips = []
-        for pieces in card_lines(self.deals[index], self.stage, self.now, self.sla_hours,
-                                 max(width - 1, 0)):
+        for pieces in card_lines(
+            self.deals[index], self.stage, self.now, self.sla_hours, max(width - 1, 0)
+        ):
             segments = [Segment(marker, base)]
             segments.extend(
                 Segment(text, base + self._role_style(role)) for text, role in pieces if text

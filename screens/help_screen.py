@@ -16,14 +16,33 @@ HelpSection = tuple[str, Sequence[tuple[str, str]]]
 """A titled list of ``(keys, what they do)``."""
 
 KEY_NAMES = {
-    "left": "←", "right": "→", "up": "↑", "down": "↓", "shift+left": "shift+←",
-    "shift+right": "shift+→", "slash": "/", "question_mark": "?", "escape": "esc",
-    "pageup": "pgup", "pagedown": "pgdn",
+    "left": "←",
+    "right": "→",
+    "up": "↑",
+    "down": "↓",
+    "shift+left": "shift+←",
+    "shift+right": "shift+→",
+    "slash": "/",
+    "question_mark": "?",
+    "escape": "esc",
+    "pageup": "pgup",
+    "pagedown": "pgdn",
 }
 """How keys are written for people."""
 
-DEAL_ACTIONS = {"detail", "add", "edit", "move(-1)", "move(1)", "accept", "win", "lose",
-                "delete", "undo", "redo"}
+DEAL_ACTIONS = {
+    "detail",
+    "add",
+    "edit",
+    "move(-1)",
+    "move(1)",
+    "accept",
+    "win",
+    "lose",
+    "delete",
+    "undo",
+    "redo",
+}
 
 
 def key_rows(bindings: Sequence[Binding], display: dict[str, str]) -> list[tuple[str, str]]:
@@ -42,11 +61,22 @@ def board_help(navigation: Sequence[Binding], board: Sequence[Binding]) -> list[
     """The board's keys in three sections: moving around, deals, the view."""
     moving = [b for b in navigation if not b.action.startswith("jump")]
     return [
-        ("Move around", [*key_rows(moving, KEY_NAMES), ("1 … 9", "Jump to stage 1 to 9"),
-                         ("click", "Select a card")]),
+        (
+            "Move around",
+            [
+                *key_rows(moving, KEY_NAMES),
+                ("1 … 9", "Jump to stage 1 to 9"),
+                ("click", "Select a card"),
+            ],
+        ),
         ("Deals", key_rows([b for b in board if b.action in DEAL_ACTIONS], KEY_NAMES)),
-        ("View", [*key_rows([b for b in board if b.action not in DEAL_ACTIONS], KEY_NAMES),
-                  ("ctrl+p", "Command palette: every action by name")]),
+        (
+            "View",
+            [
+                *key_rows([b for b in board if b.action not in DEAL_ACTIONS], KEY_NAMES),
+                ("ctrl+p", "Command palette: every action by name"),
+            ],
+        ),
     ]
 
 

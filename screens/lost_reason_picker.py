@@ -40,8 +40,9 @@ class LostReasonPicker(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
             yield OptionList(*(Option(reason) for reason in COMMON_REASONS), id="reasons")
-            other = Input(placeholder="or type another reason and press enter", id="other",
-                          max_length=2000)
+            other = Input(
+                placeholder="or type another reason and press enter", id="other", max_length=2000
+            )
             other.cursor_blink = self.blink
             yield other
             yield FieldError(id="other-error")

@@ -39,8 +39,9 @@ def _row(label: str, value: str, width: int, style: str = "") -> Content:
     """Label left, value right; on two lines when both do not fit on one."""
     gap = width - len(label) - len(value)
     if gap < 1:
-        return Content.assemble(fit(label, width), "\n",
-                                (value.rjust(width) if len(value) < width else value, style))
+        return Content.assemble(
+            fit(label, width), "\n", (value.rjust(width) if len(value) < width else value, style)
+        )
     return Content.assemble(label, " " * gap, (value, style))
 
 
@@ -54,8 +55,10 @@ def _percent(value: float | None) -> str:
 
 def marketing_content(m: Metrics, pipeline: Pipeline, width: int) -> Content:
     """Leads, MQLs and CPL, then the funnel: new deals reaching each stage, with conversion."""
-    lines = [Content.styled("◇ Marketing", "bold $text-primary"),
-             _row(f"Leads {m.leads}  MQLs {m.mqls}", f"CPL {_money(m, m.cpl)}", width)]
+    lines = [
+        Content.styled("◇ Marketing", "bold $text-primary"),
+        _row(f"Leads {m.leads}  MQLs {m.mqls}", f"CPL {_money(m, m.cpl)}", width),
+    ]
     steps = m.stage_conversion
     if not steps:
         return Content("\n").join(lines)
@@ -71,49 +74,60 @@ def marketing_content(m: Metrics, pipeline: Pipeline, width: int) -> Content:
         drawn = bar(reached[i] / reached[0], bar_width) if reached[0] else ""
         rate = "" if i == 0 else _percent(rates[i])
         label = fit(stage_label(pipeline, key), 9)
-        lines.append(Content.assemble(
-            label, " " * (10 - cell_len(label)),
-            (rate.rjust(4), "$text-muted"), " ",
-            (drawn.ljust(bar_width), colour), " ",
-            str(reached[i]).rjust(count_width),
-        ))
+        lines.append(
+            Content.assemble(
+                label,
+                " " * (10 - cell_len(label)),
+                (rate.rjust(4), "$text-muted"),
+                " ",
+                (drawn.ljust(bar_width), colour),
+                " ",
+                str(reached[i]).rjust(count_width),
+            )
+        )
     return Content("\n").join(lines)
 
 
 def handoff_content(m: Metrics, width: int) -> Content:
     """Handoffs and their answers, speeds, and SLA breaches (flagged, not only coloured)."""
-    text, style = ((f"⚠ {m.sla_breaches}", "bold $text-error") if m.sla_breaches
-                   else ("✓ 0", "$text-success"))
-    return Content("\n").join([
-        Content.styled("⇄ Handoff", "bold $text-warning"),
-        _row("Handoffs", str(m.handoffs), width),
-        _row("Accepted (SQLs)", str(m.sqls), width),
-        _row("Rejected", str(m.rejections), width),
-        _row("MQL → SQL", rate_text(m.mql_to_sql_rate), width),
-        _row("Acceptance", rate_text(m.handoff_acceptance_rate), width),
-        _row("Median to hand off", number_text(m.median_hours_to_handoff, "h"), width),
-        _row("Median to accept", number_text(m.median_hours_to_accept, "h"), width),
-        _row(f"Over the {m.sla_hours} h SLA", text, width, style),
-    ])
+    text, style = (
+        (f"⚠ {m.sla_breaches}", "bold $text-error") if m.sla_breaches else ("✓ 0", "$text-success")
+    )
+    return Content("\n").join(
+        [
+            Content.styled("⇄ Handoff", "bold $text-warning"),
+            _row("Handoffs", str(m.handoffs), width),
+            _row("Accepted (SQLs)", str(m.sqls), width),
+            _row("Rejected", str(m.rejections), width),
+            _row("MQL → SQL", rate_text(m.mql_to_sql_rate), width),
+            _row("Acceptance", rate_text(m.handoff_acceptance_rate), width),
+            _row("Median to hand off", number_text(m.median_hours_to_handoff, "h"), width),
+            _row("Median to accept", number_text(m.median_hours_to_accept, "h"), width),
+            _row(f"Over the {m.sla_hours} h SLA", text, width, style),
+        ]
+    )
 
 
 def sales_content(m: Metrics, width: int) -> Content:
     """Wins, revenue and its sources, size, cycle, the open pipeline and its velocity."""
     velocity = m.velocity_per_day
-    return Content("\n").join([
-        Content.styled("◆ Sales", "bold $text-secondary"),
-        _row("Won · lost", f"{m.won} · {m.lost}", width),
-        _row("Win rate", rate_text(m.win_rate), width),
-        _row("Revenue", _money(m, m.revenue), width, "bold"),
-        _row("  from marketing", _money(m, m.sourced_revenue.marketing), width, "$text-muted"),
-        _row("  from sales", _money(m, m.sourced_revenue.sales), width, "$text-muted"),
-        _row("Avg deal", _money(m, m.avg_deal_size), width),
-        _row("Sales cycle", number_text(m.sales_cycle_days, "d"), width),
-        _row("Open now", f"{m.open_deals} · {_money(m, m.pipeline_value)}", width),
-        _row("  weighted", _money(m, m.weighted_pipeline), width, "$text-muted"),
-        _row("Velocity", UNDEFINED if velocity is None else f"{_money(m, velocity)}/day",
-             width),
-    ])
+    return Content("\n").join(
+        [
+            Content.styled("◆ Sales", "bold $text-secondary"),
+            _row("Won · lost", f"{m.won} · {m.lost}", width),
+            _row("Win rate", rate_text(m.win_rate), width),
+            _row("Revenue", _money(m, m.revenue), width, "bold"),
+            _row("  from marketing", _money(m, m.sourced_revenue.marketing), width, "$text-muted"),
+            _row("  from sales", _money(m, m.sourced_revenue.sales), width, "$text-muted"),
+            _row("Avg deal", _money(m, m.avg_deal_size), width),
+            _row("Sales cycle", number_text(m.sales_cycle_days, "d"), width),
+            _row("Open now", f"{m.open_deals} · {_money(m, m.pipeline_value)}", width),
+            _row("  weighted", _money(m, m.weighted_pipeline), width, "$text-muted"),
+            _row(
+                "Velocity", UNDEFINED if velocity is None else f"{_money(m, velocity)}/day", width
+            ),
+        ]
+    )
 
 
 def weekly_revenue(m: Metrics, width: int) -> tuple[list[float], Content]:
@@ -121,9 +135,8 @@ def weekly_revenue(m: Metrics, width: int) -> tuple[list[float], Content]:
     weeks = [float(amount) for _, amount in m.revenue_by_week][-width:]
     if not weeks:
         return [], Content.styled("Won per week · none", "$text-muted")
-    peak = max(m.revenue_by_week[-len(weeks):], key=lambda item: item[1])[1]
-    caption = f"Won per week · {len(weeks)} wk · " + (f"top {_money(m, peak)}" if peak
-                                                       else "none")
+    peak = max(m.revenue_by_week[-len(weeks) :], key=lambda item: item[1])[1]
+    caption = f"Won per week · {len(weeks)} wk · " + (f"top {_money(m, peak)}" if peak else "none")
     return weeks, Content.styled(caption, "$text-muted")
 
 
@@ -132,26 +145,32 @@ def budget_content(m: Metrics, width: int) -> Content:
     lines = [Content.styled("▣ Budget", "bold $text-accent")]
     if m.owner is not None:
         lines.append(Content.styled("Spend is per team, not per owner", "$text-muted"))
-    for name, share, guidance in (("Marketing", m.marketing_spend_pct, MARKETING_GUIDANCE),
-                                  ("Sales", m.sales_spend_pct, SALES_GUIDANCE)):
+    for name, share, guidance in (
+        ("Marketing", m.marketing_spend_pct, MARKETING_GUIDANCE),
+        ("Sales", m.sales_spend_pct, SALES_GUIDANCE),
+    ):
         lines += _gauge_lines(name, share, guidance, width)
     ratio = UNDEFINED if m.clv_to_cac is None else f"{m.clv_to_cac:.1f}×"
     lines.append(_row(f"CAC {_money(m, m.cac)}  CLV {_money(m, m.clv)}", ratio, width))
     return Content("\n").join(lines)
 
 
-def _gauge_lines(name: str, share: float | None, guidance: Guidance, width: int
-                 ) -> list[Content]:
+def _gauge_lines(name: str, share: float | None, guidance: Guidance, width: int) -> list[Content]:
     verdict = guidance.verdict(share)
-    words = f"{VERDICT_GLYPHS[verdict]} {guidance_text(guidance)}" if verdict else (
-        f"no revenue · {guidance_text(guidance)}")
+    words = (
+        f"{VERDICT_GLYPHS[verdict]} {guidance_text(guidance)}"
+        if verdict
+        else (f"no revenue · {guidance_text(guidance)}")
+    )
     style = "$text-success" if verdict == "within" else "$text-warning"
     cells = gauge(share, guidance, width)
     fill = "$success" if verdict == "within" else "$warning"
     styles = {GAUGE_FILL: fill, GAUGE_OVER: f"bold {fill}", GAUGE_BAND: "$text-muted"}
     drawn = Content.assemble(*((cell, styles.get(cell, "$text-muted")) for cell in cells))
-    return [_row(f"{name} {rate_text(share)}", words, width, style if verdict else ""),
-            drawn.simplify()]
+    return [
+        _row(f"{name} {rate_text(share)}", words, width, style if verdict else ""),
+        drawn.simplify(),
+    ]
 
 
 class MetricsPanel(Widget, can_focus=False):
@@ -193,8 +212,14 @@ class MetricsPanel(Widget, can_focus=False):
     window_label: reactive[str] = reactive("", init=False)
     """The window in words, such as "last 90 days"."""
 
-    def __init__(self, pipeline: Pipeline, *, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.pipeline = pipeline
 
@@ -232,7 +257,8 @@ class MetricsPanel(Widget, can_focus=False):
         who = f" · {m.owner}" if m.owner else ""
         title.update(Content(fit(label + who, width)))
         self.query_one("#metrics-marketing", Static).update(
-            marketing_content(m, self.pipeline, width))
+            marketing_content(m, self.pipeline, width)
+        )
         self.query_one("#metrics-handoff", Static).update(handoff_content(m, width))
         self.query_one("#metrics-sales", Static).update(sales_content(m, width))
         weeks, caption = weekly_revenue(m, width)

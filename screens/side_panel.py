@@ -27,7 +27,10 @@ WAITING_SHOWN = 8
 
 
 def summary_content(
-    columns: Sequence[ColumnData], now: datetime, sla_hours: int, currency: str,
+    columns: Sequence[ColumnData],
+    now: datetime,
+    sla_hours: int,
+    currency: str,
     width: int = 30,
 ) -> Content:
     """Count and value per side, and the deals awaiting acceptance, most urgent first."""
@@ -38,8 +41,10 @@ def summary_content(
         total = sum((column.total for column in mine), Decimal(0))
         lines.append(Content.styled(title, "bold"))
         lines.append(Content(f"  {count:,} open · {money_display(total, currency)}"))
-    waiting = sorted((deal for column in columns for deal in column.waiting),
-                     key=lambda deal: deal.handoff.at if deal.handoff else now)
+    waiting = sorted(
+        (deal for column in columns for deal in column.waiting),
+        key=lambda deal: deal.handoff.at if deal.handoff else now,
+    )
     lines.append(Content(""))
     lines.append(Content.styled(f"⇢ Awaiting acceptance ({len(waiting)})", "bold"))
     if not waiting:
@@ -94,8 +99,9 @@ class SidePanel(VerticalScroll, can_focus=False):
         yield PipelineSummary(id="summary")
         yield MetricsPanel(self.pipeline, id="metrics")
 
-    def show(self, columns: Sequence[ColumnData], now: datetime, sla_hours: int,
-             currency: str) -> None:
+    def show(
+        self, columns: Sequence[ColumnData], now: datetime, sla_hours: int, currency: str
+    ) -> None:
         """Fill the summary from what the board's columns show (so a filter narrows it too)."""
         width = max(self.size.width - 4, 20)
         self.query_one(PipelineSummary).show(

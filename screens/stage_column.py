@@ -30,12 +30,14 @@ def header_content(data: ColumnData, number: int, currency: str, active: bool) -
     total = money_display(data.total, currency, compact=True)
     weighted = money_display(data.weighted, currency, compact=True)
     percent = f"{stage.probability * 100:.0f}%"
-    return Content("\n").join([
-        label,
-        question,
-        Content(f"{data.count} {noun} {total}"),
-        Content.styled(f"≈ {weighted} at {percent}", "$text-muted"),
-    ])
+    return Content("\n").join(
+        [
+            label,
+            question,
+            Content(f"{data.count} {noun} {total}"),
+            Content.styled(f"≈ {weighted} at {percent}", "$text-muted"),
+        ]
+    )
 
 
 class StageColumn(Vertical):
@@ -78,8 +80,11 @@ class StageColumn(Vertical):
         """
         self.active = active
         variables = self.app.theme_variables
-        name = "accent" if active else ("primary" if self.stage.team is Team.MARKETING
-                                        else "secondary")
+        name = (
+            "accent"
+            if active
+            else ("primary" if self.stage.team is Team.MARKETING else "secondary")
+        )
         color = Color.parse(variables.get(name, "white"))
         if not active:
             color = color.with_alpha(0.5)

@@ -12,8 +12,15 @@ from screens.deal_filter import DealFilter
 class StatusLine(Static):
     """One line of state; user text in it is never markup."""
 
-    def show(self, store: str, open_count: int | None, deal_filter: DealFilter, *,
-             saving: bool, user: str) -> None:
+    def show(
+        self,
+        store: str,
+        open_count: int | None,
+        deal_filter: DealFilter,
+        *,
+        saving: bool,
+        user: str,
+    ) -> None:
         """Redraw; ``open_count`` is None until the store has been read."""
         parts = [Content.styled(" FUNNEL ", "bold reverse"), Content(f" {printable(store)}")]
         if open_count is None:
@@ -21,8 +28,11 @@ class StatusLine(Static):
         else:
             parts.append(Content(f"  {open_count:,} open"))
             if deal_filter.active:
-                parts.append(Content.styled(f"  showing: {printable(deal_filter.describe())}",
-                                            "bold $text-warning"))
+                parts.append(
+                    Content.styled(
+                        f"  showing: {printable(deal_filter.describe())}", "bold $text-warning"
+                    )
+                )
         if saving:
             parts.append(Content.styled("  saving…", "$text-muted"))
         parts.append(Content.styled(f"  @{printable(user)}", "$text-muted"))

@@ -20,8 +20,15 @@ class TextPrompt(ModalScreen[str | None]):
     CSS_PATH = "dialog.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, question: str, *, required: bool = False,
-                 placeholder: str = "", blink: bool = True) -> None:
+    def __init__(
+        self,
+        title: str,
+        question: str,
+        *,
+        required: bool = False,
+        placeholder: str = "",
+        blink: bool = True,
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.question = question

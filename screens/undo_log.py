@@ -112,4 +112,3 @@ class UndoLog:
         for stack in (self._done, self._undone):
             if transition in stack:
                 stack.remove(transition)
-

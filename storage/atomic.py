@@ -84,7 +84,7 @@ def prepare_replace(
         os.fchmod(fd, NEW_FILE_MODE if mode is None else mode)
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
         st = os.fstat(fd)
         if group is not None and st.st_gid != group:

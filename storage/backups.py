@@ -88,7 +88,9 @@ def backups_dir(layout: StoreLayout) -> Path:
 def _pattern(layout: StoreLayout) -> re.Pattern[str]:
     return re.compile(
         re.escape(layout.main.name)
-        + r"\.(\d{4}-\d\d-\d\dT\d{6}\.\d{3})Z\.(" + "|".join(KINDS) + r")$"
+        + r"\.(\d{4}-\d\d-\d\dT\d{6}\.\d{3})Z\.("
+        + "|".join(KINDS)
+        + r")$"
     )
 
 
@@ -120,8 +122,11 @@ def _backups_root(layout: StoreLayout, sharing: Sharing) -> Path:
     root = backups_dir(layout)
     make_dir(root, mode=sharing.dir_mode, group=sharing.group)
     if not stat.S_ISDIR(os.lstat(root).st_mode):
-        raise StoreUnsafe(f"{root} is not a directory (a symbolic link?), and snapshots go"
-                          " only in a real directory beside the store", f"rm {root}")
+        raise StoreUnsafe(
+            f"{root} is not a directory (a symbolic link?), and snapshots go"
+            " only in a real directory beside the store",
+            f"rm {root}",
+        )
     return root
 
 
@@ -210,7 +215,8 @@ def restamped_main(
     recorded = archive_stamps(meta)
     meta["archives"] = {
         str(block): list(copies[block] if stamp == originals.get(block) else stamp)
-        for block, stamp in sorted(recorded.items()) if block in copies
+        for block, stamp in sorted(recorded.items())
+        if block in copies
     }
     tables[META_TABLE][str(META_ID)] = meta
     return join_tables(tables)
@@ -223,7 +229,7 @@ def _name(layout: StoreLayout, at: datetime, kind: str) -> str:
 def prune_backups(layout: StoreLayout, policy: BackupPolicy, now: datetime) -> list[Backup]:
     """Remove the snapshots the policy does not keep; returns them. Hold the store's lock."""
     backups = list_backups(layout)
-    kept = set(backups[-policy.keep:]) if policy.keep > 0 else set()
+    kept = set(backups[-policy.keep :]) if policy.keep > 0 else set()
     first_of_day: dict[object, Backup] = {}
     today = now.astimezone(UTC).date()
     for backup in backups:

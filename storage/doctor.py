@@ -85,8 +85,14 @@ def examine(path: Path, *, timeout: float = 5.0) -> Report:
         try:
             report.contents = read_contents(layout)
         except OSError as err:
-            add(Finding("permissions", Path(err.filename or path), f"cannot be read"
-                        f" ({err.strerror})", "see the permission problems above"))
+            add(
+                Finding(
+                    "permissions",
+                    Path(err.filename or path),
+                    f"cannot be read ({err.strerror})",
+                    "see the permission problems above",
+                )
+            )
             return report
     report.findings += report.contents.findings
     report.findings += _snapshots_possible(layout)
@@ -103,14 +109,21 @@ def _snapshots_possible(layout: StoreLayout) -> Iterator[Finding]:
     if not stat.S_ISDIR(st.st_mode):
         return  # reported with the store's directories
     if not os.access(backups, os.W_OK | os.X_OK):
-        yield Finding("backups", backups, "you cannot write in it, so writes go without their"
-                      " automatic snapshots", f"chmod u+rwx {backups} (a team store's: chgrp"
-                      f" the store's group and chmod 2770)")
+        yield Finding(
+            "backups",
+            backups,
+            "you cannot write in it, so writes go without their automatic snapshots",
+            f"chmod u+rwx {backups} (a team store's: chgrp the store's group and chmod 2770)",
+        )
     if st.st_dev != os.stat(layout.main.parent).st_dev:
-        yield Finding("backups", backups, "is on another filesystem than the store, so no"
-                      " snapshot can be a hard link: writes take none",
-                      f"make {backups} a plain directory beside the store; copy snapshots"
-                      " elsewhere with `rsync -aH`")
+        yield Finding(
+            "backups",
+            backups,
+            "is on another filesystem than the store, so no"
+            " snapshot can be a hard link: writes take none",
+            f"make {backups} a plain directory beside the store; copy snapshots"
+            " elsewhere with `rsync -aH`",
+        )
 
 
 def _permissions(layout: StoreLayout, report: Report) -> Iterator[Finding]:
@@ -121,8 +134,12 @@ def _permissions(layout: StoreLayout, report: Report) -> Iterator[Finding]:
     dirs = [d for d in (layout.archive_dir, backups_dir(layout)) if os.path.lexists(d)]
     for path in dirs:
         if not stat.S_ISDIR(os.lstat(path).st_mode):
-            yield Finding("safety", path, "is not a directory (a symbolic link?): Funnel will"
-                          " not write through it", f"rm {path}")
+            yield Finding(
+                "safety",
+                path,
+                "is not a directory (a symbolic link?): Funnel will not write through it",
+                f"rm {path}",
+            )
     if is_team_dir(dir_st):
         report.shared = True
         group = report.group = _group_name(dir_st.st_gid)
@@ -132,42 +149,65 @@ def _permissions(layout: StoreLayout, report: Report) -> Iterator[Finding]:
         yield from _personal_permissions(directory, dir_st, files)
         help_text = f"chmod u+rw {layout.main}"
     if os.path.isfile(layout.main) and not os.access(layout.main, os.R_OK | os.W_OK):
-        yield Finding("permissions", layout.main, f"you ({me}) cannot read and write it",
-                      help_text)
+        yield Finding("permissions", layout.main, f"you ({me}) cannot read and write it", help_text)
 
 
-def _team_permissions(directory: Path, dir_st: os.stat_result, group: str, files: list[Path],
-                      dirs: list[Path]) -> Iterator[Finding]:
+def _team_permissions(
+    directory: Path, dir_st: os.stat_result, group: str, files: list[Path], dirs: list[Path]
+) -> Iterator[Finding]:
     if dir_st.st_mode & 0o007:
-        yield Finding("permissions", directory, "users outside the group can look inside",
-                      f"chmod o= {directory}")
+        yield Finding(
+            "permissions",
+            directory,
+            "users outside the group can look inside",
+            f"chmod o= {directory}",
+        )
     for path in dirs:
         st = os.lstat(path)
         if stat.S_ISDIR(st.st_mode) and (
             stat.S_IMODE(st.st_mode) != TEAM_DIR_MODE or st.st_gid != dir_st.st_gid
         ):
-            yield Finding("permissions", path, f"is not a team directory (setgid 2770 in group"
-                          f" {group})", f"chgrp {group} {path} && chmod 2770 {path}")
+            yield Finding(
+                "permissions",
+                path,
+                f"is not a team directory (setgid 2770 in group {group})",
+                f"chgrp {group} {path} && chmod 2770 {path}",
+            )
     for path in files:
         file_st = _lstat(path)
-        if file_st is not None and stat.S_ISREG(file_st.st_mode) and (
-            stat.S_IMODE(file_st.st_mode) != TEAM_FILE_MODE or file_st.st_gid != dir_st.st_gid
+        if (
+            file_st is not None
+            and stat.S_ISREG(file_st.st_mode)
+            and (stat.S_IMODE(file_st.st_mode) != TEAM_FILE_MODE or file_st.st_gid != dir_st.st_gid)
         ):
-            yield Finding("permissions", path, f"is not mode 0660 in group {group}, so some of"
-                          " the team cannot use it", f"chgrp {group} {path} && chmod 660 {path}")
+            yield Finding(
+                "permissions",
+                path,
+                f"is not mode 0660 in group {group}, so some of the team cannot use it",
+                f"chgrp {group} {path} && chmod 660 {path}",
+            )
 
 
-def _personal_permissions(directory: Path, dir_st: os.stat_result,
-                          files: list[Path]) -> Iterator[Finding]:
+def _personal_permissions(
+    directory: Path, dir_st: os.stat_result, files: list[Path]
+) -> Iterator[Finding]:
     if dir_st.st_mode & 0o020 and not dir_st.st_mode & stat.S_ISVTX:
-        yield Finding("permissions", directory, "its group can replace the store's files",
-                      f"chmod g-w {directory} (or, to share the store, chmod 2770 {directory}:"
-                      " see docs/team.md)")
+        yield Finding(
+            "permissions",
+            directory,
+            "its group can replace the store's files",
+            f"chmod g-w {directory} (or, to share the store, chmod 2770 {directory}:"
+            " see docs/team.md)",
+        )
     for path in files:
         st = _lstat(path)
         if st is not None and stat.S_ISREG(st.st_mode) and st.st_mode & 0o077:
-            yield Finding("permissions", path, "other users can read it (a personal store)",
-                          f"chmod 600 {path}")
+            yield Finding(
+                "permissions",
+                path,
+                "other users can read it (a personal store)",
+                f"chmod 600 {path}",
+            )
 
 
 def _lstat(path: Path) -> os.stat_result | None:
@@ -178,25 +218,40 @@ def _lstat(path: Path) -> os.stat_result | None:
 
 
 def _leftovers(layout: StoreLayout) -> Iterator[Finding]:
-    places = [(layout.main.parent, layout.main.name), (layout.archive_dir, ""),
-              (backups_dir(layout), layout.main.name)]
+    places = [
+        (layout.main.parent, layout.main.name),
+        (layout.archive_dir, ""),
+        (backups_dir(layout), layout.main.name),
+    ]
     for directory, prefix in places:
         for temp in stale_temps(directory, prefix=prefix):
-            yield Finding("temp", temp, "a temp file left by a writer that was killed",
-                          f"harmless; the next write removes it (or `rm -r {temp}`)")
+            yield Finding(
+                "temp",
+                temp,
+                "a temp file left by a writer that was killed",
+                f"harmless; the next write removes it (or `rm -r {temp}`)",
+            )
     lock = layout.lock
     st = _lstat(lock)
     if st is None:
         return
     if stat.S_ISLNK(st.st_mode):
-        yield Finding("lock", lock, "is a symbolic link, planted by someone: Funnel refuses"
-                      " to lock the store", f"rm {lock}")
+        yield Finding(
+            "lock",
+            lock,
+            "is a symbolic link, planted by someone: Funnel refuses to lock the store",
+            f"rm {lock}",
+        )
         return
     note = _lock_note(lock)
     if note is not None:
-        yield Finding("lock", lock, f"still names {note}, a writer that died while writing;"
-                      " the lock itself was released with it",
-                      f"harmless; the next write clears it (or `: > {lock}`)")
+        yield Finding(
+            "lock",
+            lock,
+            f"still names {note}, a writer that died while writing;"
+            " the lock itself was released with it",
+            f"harmless; the next write clears it (or `: > {lock}`)",
+        )
 
 
 def _lock_note(lock: Path) -> str | None:
@@ -221,4 +276,3 @@ def _lock_note(lock: Path) -> str | None:
     except PermissionError:
         pass
     return None
-

@@ -116,4 +116,3 @@ class Repository(Protocol):
     def remove_spend(self, spend_id: int) -> Spend:
         """Delete a spend entry; raises `NotFound`."""
         ...
-

@@ -95,7 +95,9 @@ def check_store(layout: StoreLayout) -> Sharing:
     if world_writable(dir_st):
         raise StoreUnsafe(
             f"{layout.main}: its directory {directory} is writable by every user, so anyone"
-            " could replace the store", f"run `chmod o-w {directory}` (or move the store)")
+            " could replace the store",
+            f"run `chmod o-w {directory}` (or move the store)",
+        )
     sharing = Sharing(dir_st.st_gid) if is_team_dir(dir_st) else PERSONAL
     try:
         st = os.lstat(layout.main)
@@ -104,19 +106,24 @@ def check_store(layout: StoreLayout) -> Sharing:
     if stat.S_ISLNK(st.st_mode):
         raise StoreUnsafe(
             f"{layout.main} is a symbolic link (to {os.readlink(layout.main)}) and Funnel does"
-            " not follow it", "point FUNNEL_DB or --db at the real file")
+            " not follow it",
+            "point FUNNEL_DB or --db at the real file",
+        )
     if not stat.S_ISREG(st.st_mode):
         raise StoreUnsafe(f"{layout.main} is not a regular file", "point --db at a store file")
     if world_writable(st):
-        raise StoreUnsafe(f"{layout.main} is writable by every user",
-                          f"run `chmod o-w {layout.main}`")
+        raise StoreUnsafe(
+            f"{layout.main} is writable by every user", f"run `chmod o-w {layout.main}`"
+        )
     me = os.geteuid()
     if not sharing.shared and st.st_uid != me:
         raise StoreUnsafe(
             f"{layout.main} belongs to {login_of(st.st_uid)}, not to you ({login_of(me)}), and"
-            " is not a team store", f"if it is yours, run `chown {login_of(me)} {layout.main}`;"
+            " is not a team store",
+            f"if it is yours, run `chown {login_of(me)} {layout.main}`;"
             f" if it is your team's, make {directory} a team directory: `chmod 2770 {directory}`"
-            " in the team's group (see docs/team.md)")
+            " in the team's group (see docs/team.md)",
+        )
     return sharing
     if stat.S_ISLNK(st.st_mode):
         raise StoreUnsafe(
@@ -126,9 +133,7 @@ def check_store(layout: StoreLayout) -> Sharing:
     if not stat.S_ISREG(st.st_mode):
         raise StoreUnsafe(f"{layout.main} is not a regular file; point --db at a store file")
     if world_writable(st):
-        raise StoreUnsafe(
-            f"{layout.main} is writable by every user; run `chmod o-w {layout.main}`"
-        )
+        raise StoreUnsafe(f"{layout.main} is writable by every user; run `chmod o-w {layout.main}`")
     me = os.geteuid()
     if not sharing.shared and st.st_uid != me:
         raise StoreUnsafe(

@@ -38,9 +38,7 @@ class Restored:
     kept: Backup | None
 
 
-def create_store(
-    path: Path, *, group: int | None, currency: str, timeout: float
-) -> Sharing:
+def create_store(path: Path, *, group: int | None, currency: str, timeout: float) -> Sharing:
     """Create an empty store; a ``group`` makes it a team store of that group.
 
     A team store's directory is made (or made over) setgid ``2770`` in the group; a personal
@@ -70,13 +68,16 @@ def _make_team_dir(directory: Path, group: int) -> None:
         directory.mkdir(mode=0o700)
     except FileExistsError:
         if not stat.S_ISDIR(os.lstat(directory).st_mode):
-            raise StoreUnsafe(f"{directory} is not a directory",
-                              "pick a path in a real directory") from None
+            raise StoreUnsafe(
+                f"{directory} is not a directory", "pick a path in a real directory"
+            ) from None
     os.chown(directory, -1, group)
     os.chmod(directory, TEAM_DIR_MODE)
     if not sharing_of(directory).shared:  # chmod drops setgid for a group one is not in
-        raise StoreUnsafe(f"{directory}: could not make it setgid in group {group}",
-                          "run `funnel init --shared` as root or as a member of the group")
+        raise StoreUnsafe(
+            f"{directory}: could not make it setgid in group {group}",
+            "run `funnel init --shared` as root or as a member of the group",
+        )
 
 
 def backup_now(path: Path, policy: BackupPolicy, *, timeout: float) -> Backup:
@@ -89,8 +90,10 @@ def backup_now(path: Path, policy: BackupPolicy, *, timeout: float) -> Backup:
             if damage and damage[0].problem == "there is no store file":
                 raise NotFound(f"there is no store at {path} to back up")
             if damage:
-                raise StoreCorrupt(f"{damage[0].path}: {damage[0].problem}; a snapshot of it"
-                                   " would not help: restore one with `funnel restore`")
+                raise StoreCorrupt(
+                    f"{damage[0].path}: {damage[0].problem}; a snapshot of it"
+                    " would not help: restore one with `funnel restore`"
+                )
             now = datetime.now(UTC)
             backup = take_backup(layout, sharing, kind="manual", now=now)
             if backup is None:
@@ -119,8 +122,10 @@ def restore(path: Path, name: str | None, policy: BackupPolicy, *, timeout: floa
             source = backup.layout(layout)
             damage = content_problems(source, deep=False)
             if damage:
-                raise FunnelError(f"snapshot {backup.name} is damaged too ({damage[0].problem});"
-                                  " pick another one from `funnel backup --list`")
+                raise FunnelError(
+                    f"snapshot {backup.name} is damaged too ({damage[0].problem});"
+                    " pick another one from `funnel backup --list`"
+                )
             now = datetime.now(UTC)
             kept = take_backup(layout, sharing, kind="before-restore", now=now)
             _put_back(source, layout, sharing)
@@ -147,8 +152,9 @@ def _put_back(source: StoreLayout, target: StoreLayout, sharing: Sharing) -> Non
     if wanted:
         fsync_dir(target.archive_dir)
     main = restamped_main(source.main, wanted, copied)
-    write_atomic(target.main, main, mode=sharing.file_mode(existing_mode(source.main)),
-                 group=sharing.group)
+    write_atomic(
+        target.main, main, mode=sharing.file_mode(existing_mode(source.main)), group=sharing.group
+    )
     extra = set(target.archive_stamps()) - set(wanted)
     for block in sorted(extra):
         target.archive(block).unlink(missing_ok=True)

@@ -65,16 +65,23 @@ def _deals(path: Path, table: dict[str, Any], found: Contents, *, block: int | N
         try:
             deal = deal_from_json(decoded(value, int(key), path))
         except (StoreCorrupt, InvalidInput, ValueError, TypeError) as err:
-            found.findings.append(Finding("schema", path, f"deal {key}: {_plain(err)}",
-                                          RESTORE))
+            found.findings.append(Finding("schema", path, f"deal {key}: {_plain(err)}", RESTORE))
             continue
         if deal.id != int(key):
-            found.findings.append(Finding(
-                "schema", path, f"the deal stored as {key} says it is deal {deal.id}", RESTORE))
+            found.findings.append(
+                Finding(
+                    "schema", path, f"the deal stored as {key} says it is deal {deal.id}", RESTORE
+                )
+            )
         if block is not None and (deal.is_open or deal.id // 1000 != block):
-            found.findings.append(Finding(
-                "schema", path, f"deal {deal.id} ({deal.status.value}) does not belong in"
-                " this archive file", RESTORE))
+            found.findings.append(
+                Finding(
+                    "schema",
+                    path,
+                    f"deal {deal.id} ({deal.status.value}) does not belong in this archive file",
+                    RESTORE,
+                )
+            )
         if deal.is_open:
             found.open_deals += 1
         else:
@@ -109,8 +116,9 @@ def read_contents(layout: StoreLayout, *, deep: bool = True) -> Contents:
                 spend_from_json(decoded(value, int(key), layout.main))
                 found.spend += 1
             except (StoreCorrupt, InvalidInput, ValueError, TypeError) as err:
-                found.findings.append(Finding("schema", layout.main,
-                                              f"spend {key}: {_plain(err)}", RESTORE))
+                found.findings.append(
+                    Finding("schema", layout.main, f"spend {key}: {_plain(err)}", RESTORE)
+                )
     for block in sorted(layout.archive_stamps()):
         path = layout.archive(block)
         archive = _read(path, found)
@@ -130,18 +138,30 @@ def _check_ids(layout: StoreLayout, meta: dict[str, Any], found: Contents) -> No
             continue
         names = " and ".join(str(path) for path in paths)
         if any(path in interrupted for path in paths):
-            found.findings.append(Finding(
-                "ids", paths[0], f"deal {deal_id} is in both {names}, left by a write that was"
-                " interrupted", "nothing is lost (Funnel reads the newer copy); the next change"
-                " to the board removes the other"))
+            found.findings.append(
+                Finding(
+                    "ids",
+                    paths[0],
+                    f"deal {deal_id} is in both {names}, left by a write that was interrupted",
+                    "nothing is lost (Funnel reads the newer copy); the next change"
+                    " to the board removes the other",
+                )
+            )
         else:
-            found.findings.append(Finding(
-                "ids", paths[0], f"deal {deal_id} is stored twice, in {names}", RESTORE))
+            found.findings.append(
+                Finding("ids", paths[0], f"deal {deal_id} is stored twice, in {names}", RESTORE)
+            )
     top = max(found.where, default=0)
     if isinstance(meta.get("next_deal_id"), int) and meta["next_deal_id"] <= top:
-        found.findings.append(Finding(
-            "ids", layout.main, f"the next new deal would get id {meta['next_deal_id']}, which"
-            f" is taken (the highest id is {top})", RESTORE))
+        found.findings.append(
+            Finding(
+                "ids",
+                layout.main,
+                f"the next new deal would get id {meta['next_deal_id']}, which"
+                f" is taken (the highest id is {top})",
+                RESTORE,
+            )
+        )
 
 
 def content_problems(layout: StoreLayout, *, deep: bool = True) -> list[Finding]:
@@ -150,4 +170,3 @@ def content_problems(layout: StoreLayout, *, deep: bool = True) -> list[Finding]
         return [Finding("json", layout.main, "there is no store file", RESTORE)]
     contents = read_contents(layout, deep=deep)
     return [f for f in contents.findings if f.check in ("json", "schema")]
-

@@ -247,4 +247,3 @@ class TinyDBRepository:
                 raise NotFound(f"there is no spend entry {spend_id}")
             txn.spend.remove(doc_ids=[spend_id])
             return self._decode_spend(doc, spend_id)
-

@@ -23,8 +23,9 @@ class Funnel:
     env: dict[str, str]
 
     def __call__(self, *args: str, input: bytes | str | None = None) -> Result:
-        return CliRunner().invoke(cli, list(args), env=self.env, input=input,
-                                  catch_exceptions=False)
+        return CliRunner().invoke(
+            cli, list(args), env=self.env, input=input, catch_exceptions=False
+        )
 
     def ok(self, *args: str, input: bytes | str | None = None) -> Result:
         """Run and assert success."""
@@ -48,8 +49,9 @@ class Funnel:
 def make_funnel(root: Path) -> Funnel:
     """A `Funnel` on an empty store under ``root``, clock pinned to NOW, no config file."""
     db = root / "team" / "board.json"
-    return Funnel(db, {"FUNNEL_DB": str(db), "FUNNEL_CONFIG": str(root / "none.toml"),
-                       "FUNNEL_NOW": NOW})
+    return Funnel(
+        db, {"FUNNEL_DB": str(db), "FUNNEL_CONFIG": str(root / "none.toml"), "FUNNEL_NOW": NOW}
+    )
 
 
 def assert_one_line_error(result: Result, code: int, *needles: str) -> None:

@@ -44,17 +44,24 @@ class FunnelGroup(click.Group):
                 self.add_command(command)
         return super().get_command(ctx, cmd_name)
 
-    def resolve_command(self, ctx: click.Context, args: list[str]
-                        ) -> tuple[str | None, click.Command | None, list[str]]:
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
         try:
             return super().resolve_command(ctx, args)
         except click.exceptions.NoSuchCommand as exc:  # suggest among the lazy ones too
             raise click.exceptions.NoSuchCommand(
-                exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx) from None
+                exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
 
-    def main(self, args: Any = None, prog_name: str | None = None,
-             complete_var: str | None = None, standalone_mode: bool = True,
-             **extra: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
@@ -132,8 +139,24 @@ def main() -> None:
 # is imported only when one of its commands runs or help lists them all, so `funnel add`
 # does not pay for CSV parsing, metrics or the board. Add new commands here.
 LAZY_COMMANDS = {
-    **dict.fromkeys(("add", "list", "show", "move", "handoff", "accept", "reject", "won", "lost",
-                     "reopen", "edit", "rm", "log"), "deals"),
+    **dict.fromkeys(
+        (
+            "add",
+            "list",
+            "show",
+            "move",
+            "handoff",
+            "accept",
+            "reject",
+            "won",
+            "lost",
+            "reopen",
+            "edit",
+            "rm",
+            "log",
+        ),
+        "deals",
+    ),
     **dict.fromkeys(("stages", "config", "demo"), "setup"),
     **dict.fromkeys(("export", "import"), "transfer"),
     **dict.fromkeys(("metrics", "spend"), "metrics"),

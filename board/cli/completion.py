@@ -32,8 +32,9 @@ def _env(ctx: click.Context) -> Env:
     return Env(db=path, _settings=dataclasses.replace(settings, lock_timeout=LOCK_WAIT))
 
 
-def complete_stage(ctx: click.Context, param: click.Parameter, incomplete: str
-                   ) -> list[CompletionItem]:
+def complete_stage(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
     """Stage keys, with their labels as help."""
     try:
         stages = _env(ctx).settings.pipeline.stages
@@ -42,8 +43,9 @@ def complete_stage(ctx: click.Context, param: click.Parameter, incomplete: str
     return [CompletionItem(s.key, help=s.label) for s in stages if s.key.startswith(incomplete)]
 
 
-def complete_deal_id(ctx: click.Context, param: click.Parameter, incomplete: str
-                     ) -> list[CompletionItem]:
+def complete_deal_id(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
     """Deal ids with their titles: open deals to work on, closed ones to reopen, else all."""
     command = ctx.command.name or ""
     try:
@@ -51,12 +53,16 @@ def complete_deal_id(ctx: click.Context, param: click.Parameter, incomplete: str
     except (FunnelError, OSError):
         return []
     wanted: list[Deal] = [d for d in deals if not d.is_open] if command in _CLOSED_ONLY else deals
-    return [CompletionItem(str(d.id), help=printable(d.title[:60])) for d in wanted
-            if str(d.id).startswith(incomplete)]
+    return [
+        CompletionItem(str(d.id), help=printable(d.title[:60]))
+        for d in wanted
+        if str(d.id).startswith(incomplete)
+    ]
 
 
-def complete_owner(ctx: click.Context, param: click.Parameter, incomplete: str
-                   ) -> list[CompletionItem]:
+def complete_owner(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
     """Owners of every deal, open or closed: what filters and reassignments choose from."""
     try:
         owners = sorted({d.owner for d in _env(ctx).repo.query(status=None)})

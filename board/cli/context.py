@@ -96,9 +96,12 @@ class Env:
 
             settings = self.settings
             self._repo = open_repository(
-                self.db, lock_timeout=settings.lock_timeout, currency=settings.currency,
-                backups=BackupPolicy(keep=settings.backups_keep,
-                                     daily_days=settings.backups_daily_days),
+                self.db,
+                lock_timeout=settings.lock_timeout,
+                currency=settings.currency,
+                backups=BackupPolicy(
+                    keep=settings.backups_keep, daily_days=settings.backups_daily_days
+                ),
             )
         return self._repo
 
@@ -140,9 +143,12 @@ def _parse_at(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 # colleague's terminal (orjson already escapes the C0 controls below U+0020).
 _TERMINAL_ESCAPES: dict[str | int, str | int | None] = {
     ch: f"\\u{ord(ch):04x}"
-    for ch in ("\x7f" + "".join(map(chr, range(0x80, 0xA0)))
-               + "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-               + "\u2028\u2029")
+    for ch in (
+        "\x7f"
+        + "".join(map(chr, range(0x80, 0xA0)))
+        + "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        + "\u2028\u2029"
+    )
 }
 _TERMINAL_TABLE = str.maketrans(_TERMINAL_ESCAPES)
 

@@ -29,8 +29,9 @@ def _money(ctx: click.Context, param: click.Parameter, value: str | None) -> Dec
 value_option = click.option(
     "--value", metavar="AMOUNT", callback=_money, help="Amount: 12500, 12,500.50 or 12.5k."
 )
-id_argument = click.argument("deal_id", metavar="ID", type=click.IntRange(min=1),
-                             shell_complete=complete_deal_id)
+id_argument = click.argument(
+    "deal_id", metavar="ID", type=click.IntRange(min=1), shell_complete=complete_deal_id
+)
 
 
 def _report(env: Env, deal: Deal, as_json: bool, message: str) -> None:
@@ -45,8 +46,11 @@ def _report(env: Env, deal: Deal, as_json: bool, message: str) -> None:
 @click.option("--company", default="", help="The prospect's company.")
 @click.option("--contact", default="", help="The person to talk to.")
 @value_option
-@click.option("--stage", shell_complete=complete_stage,
-              help="Stage key (default: the first stage). A sales stage makes it sales-sourced.")
+@click.option(
+    "--stage",
+    shell_complete=complete_stage,
+    help="Stage key (default: the first stage). A sales stage makes it sales-sourced.",
+)
 @click.option("--owner", shell_complete=complete_owner, help="Login of the owner (default: you).")
 @click.option("--source", default="", help="Channel it came from: webinar, seo, ads, referral...")
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.")
@@ -54,9 +58,20 @@ def _report(env: Env, deal: Deal, as_json: bool, message: str) -> None:
 @at_option
 @json_option
 @pass_env
-def add(env: Env, title: str, company: str, contact: str, value: Decimal | None,
-        stage: str | None, owner: str | None, source: str, tags: tuple[str, ...], note: str,
-        at: datetime | None, as_json: bool) -> None:
+def add(
+    env: Env,
+    title: str,
+    company: str,
+    contact: str,
+    value: Decimal | None,
+    stage: str | None,
+    owner: str | None,
+    source: str,
+    tags: tuple[str, ...],
+    note: str,
+    at: datetime | None,
+    as_json: bool,
+) -> None:
     """Add a deal and print its id.
 
     \b
@@ -64,15 +79,38 @@ def add(env: Env, title: str, company: str, contact: str, value: Decimal | None,
       funnel add "Acme renewal" --company Acme --value 12.5k --source webinar --tag q4
     """
     settings, now = env.settings, env.now()
-    draft = DealDraft(title=title, company=company, contact=contact,
-                      value=value or Decimal("0.00"), stage=stage, owner=owner, source=source,
-                      tags=tags, notes=note)
+    draft = DealDraft(
+        title=title,
+        company=company,
+        contact=contact,
+        value=value or Decimal("0.00"),
+        stage=stage,
+        owner=owner,
+        source=source,
+        tags=tags,
+        notes=note,
+    )
     # Validate before taking the lock, so bad input never touches the store.
-    journey.new_deal(draft, deal_id=1, pipeline=settings.pipeline, by=env.user, now=now,
-                     currency=settings.currency, at=at)
-    deal = env.repo.add(lambda new_id: journey.new_deal(
-        draft, deal_id=new_id, pipeline=settings.pipeline, by=env.user, now=now,
-        currency=settings.currency, at=at))
+    journey.new_deal(
+        draft,
+        deal_id=1,
+        pipeline=settings.pipeline,
+        by=env.user,
+        now=now,
+        currency=settings.currency,
+        at=at,
+    )
+    deal = env.repo.add(
+        lambda new_id: journey.new_deal(
+            draft,
+            deal_id=new_id,
+            pipeline=settings.pipeline,
+            by=env.user,
+            now=now,
+            currency=settings.currency,
+            at=at,
+        )
+    )
     if as_json:
         print_json(deal_to_json(deal))
     else:
@@ -83,12 +121,18 @@ def add(env: Env, title: str, company: str, contact: str, value: Decimal | None,
 @click.option("--stage", shell_complete=complete_stage, help="Only this stage.")
 @click.option("--owner", shell_complete=complete_owner, help="Only deals owned by this login.")
 @click.option("--mine", is_flag=True, help="Only your deals.")
-@click.option("--status", type=click.Choice(["open", "won", "lost", "all"]), default="open",
-              show_default=True, help="Which deals.")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "won", "lost", "all"]),
+    default="open",
+    show_default=True,
+    help="Which deals.",
+)
 @json_option
 @pass_env
-def list_deals(env: Env, stage: str | None, owner: str | None, mine: bool, status: str,
-               as_json: bool) -> None:
+def list_deals(
+    env: Env, stage: str | None, owner: str | None, mine: bool, status: str, as_json: bool
+) -> None:
     """List deals, ordered by stage then id.
 
     \b
@@ -99,8 +143,11 @@ def list_deals(env: Env, stage: str | None, owner: str | None, mine: bool, statu
         raise click.UsageError("use --owner or --mine, not both")
     if stage is not None:
         stage = journey.check_stage(env.settings.pipeline, stage)
-    deals = env.repo.query(status=None if status == "all" else Status(status), stage=stage,
-                           owner=env.user if mine else owner)
+    deals = env.repo.query(
+        status=None if status == "all" else Status(status),
+        stage=stage,
+        owner=env.user if mine else owner,
+    )
     order = {key: i for i, key in enumerate(env.settings.pipeline.keys)}
     deals.sort(key=lambda d: (order.get(d.stage, len(order)), d.id))
     if as_json:
@@ -108,7 +155,7 @@ def list_deals(env: Env, stage: str | None, owner: str | None, mine: bool, statu
     elif deals:
         click.echo(deal_table(deals, env.settings, env.now()))
     else:
-        say("No deals match. Add one with: funnel add \"Title\"")
+        say('No deals match. Add one with: funnel add "Title"')
 
 
 @click.command()
@@ -133,13 +180,13 @@ def show(env: Env, deal_id: int, as_json: bool) -> None:
 @id_argument
 @click.argument("stage", shell_complete=complete_stage)
 @click.option("--note", default="", help="A note (kept with a handoff).")
-@click.option("--reason", default="",
-              help="Why, when moving a deal back from sales to marketing.")
+@click.option("--reason", default="", help="Why, when moving a deal back from sales to marketing.")
 @at_option
 @json_option
 @pass_env
-def move(env: Env, deal_id: int, stage: str, note: str, reason: str, at: datetime | None,
-         as_json: bool) -> None:
+def move(
+    env: Env, deal_id: int, stage: str, note: str, reason: str, at: datetime | None, as_json: bool
+) -> None:
     """Move a deal to a stage (marketing → sales is the handoff).
 
     \b
@@ -148,8 +195,12 @@ def move(env: Env, deal_id: int, stage: str, note: str, reason: str, at: datetim
     """
     pipeline, now = env.settings.pipeline, env.now()
     target = journey.check_stage(pipeline, stage)
-    deal = env.repo.change(deal_id, lambda d: journey.move(
-        d, target, pipeline=pipeline, by=env.user, now=now, at=at, note=note, reason=reason))
+    deal = env.repo.change(
+        deal_id,
+        lambda d: journey.move(
+            d, target, pipeline=pipeline, by=env.user, now=now, at=at, note=note, reason=reason
+        ),
+    )
     _report(env, deal, as_json, f"Deal {deal.id} is now in {pipeline.get(deal.stage).label}.")
 
 
@@ -167,10 +218,16 @@ def handoff(env: Env, deal_id: int, note: str, at: datetime | None, as_json: boo
       funnel handoff 12 --note "budget confirmed, wants a demo"
     """
     pipeline, now = env.settings.pipeline, env.now()
-    deal = env.repo.change(deal_id, lambda d: journey.handoff(
-        d, pipeline=pipeline, by=env.user, now=now, at=at, note=note))
-    _report(env, deal, as_json,
-            f"Deal {deal.id} handed off to sales ({pipeline.get(deal.stage).label}).")
+    deal = env.repo.change(
+        deal_id,
+        lambda d: journey.handoff(d, pipeline=pipeline, by=env.user, now=now, at=at, note=note),
+    )
+    _report(
+        env,
+        deal,
+        as_json,
+        f"Deal {deal.id} handed off to sales ({pipeline.get(deal.stage).label}).",
+    )
 
 
 @click.command()
@@ -204,8 +261,10 @@ def reject(env: Env, deal_id: int, reason: str, at: datetime | None, as_json: bo
       funnel reject 12 --reason "no budget this year"
     """
     pipeline, now = env.settings.pipeline, env.now()
-    deal = env.repo.change(deal_id, lambda d: journey.reject(
-        d, pipeline=pipeline, by=env.user, now=now, at=at, reason=reason))
+    deal = env.repo.change(
+        deal_id,
+        lambda d: journey.reject(d, pipeline=pipeline, by=env.user, now=now, at=at, reason=reason),
+    )
     _report(env, deal, as_json, f"Deal {deal.id} sent back to {pipeline.mql.label}.")
 
 
@@ -215,8 +274,7 @@ def reject(env: Env, deal_id: int, reason: str, at: datetime | None, as_json: bo
 @at_option
 @json_option
 @pass_env
-def won(env: Env, deal_id: int, value: Decimal | None, at: datetime | None,
-        as_json: bool) -> None:
+def won(env: Env, deal_id: int, value: Decimal | None, at: datetime | None, as_json: bool) -> None:
     """Close a deal as won (it moves to the customer stage).
 
     \b
@@ -224,8 +282,10 @@ def won(env: Env, deal_id: int, value: Decimal | None, at: datetime | None,
       funnel won 12 --value 14,000
     """
     pipeline, now = env.settings.pipeline, env.now()
-    deal = env.repo.change(deal_id, lambda d: journey.win(
-        d, pipeline=pipeline, by=env.user, now=now, at=at, value=value))
+    deal = env.repo.change(
+        deal_id,
+        lambda d: journey.win(d, pipeline=pipeline, by=env.user, now=now, at=at, value=value),
+    )
     _report(env, deal, as_json, f"Deal {deal.id} won.")
 
 
@@ -243,8 +303,9 @@ def lost(env: Env, deal_id: int, reason: str, at: datetime | None, as_json: bool
       funnel lost 12 --reason "went with a competitor"
     """
     now = env.now()
-    deal = env.repo.change(deal_id, lambda d: journey.lose(
-        d, by=env.user, now=now, at=at, reason=reason))
+    deal = env.repo.change(
+        deal_id, lambda d: journey.lose(d, by=env.user, now=now, at=at, reason=reason)
+    )
     _report(env, deal, as_json, f"Deal {deal.id} lost.")
 
 
@@ -260,10 +321,10 @@ def reopen(env: Env, deal_id: int, as_json: bool) -> None:
       funnel reopen 12
     """
     pipeline, now = env.settings.pipeline, env.now()
-    deal = env.repo.change(deal_id, lambda d: journey.reopen(
-        d, pipeline=pipeline, by=env.user, now=now))
-    _report(env, deal, as_json,
-            f"Deal {deal.id} reopened in {pipeline.get(deal.stage).label}.")
+    deal = env.repo.change(
+        deal_id, lambda d: journey.reopen(d, pipeline=pipeline, by=env.user, now=now)
+    )
+    _report(env, deal, as_json, f"Deal {deal.id} reopened in {pipeline.get(deal.stage).label}.")
 
 
 @click.command()
@@ -279,10 +340,20 @@ def reopen(env: Env, deal_id: int, as_json: bool) -> None:
 @click.option("--note", help="Replace the notes.")
 @json_option
 @pass_env
-def edit(env: Env, deal_id: int, title: str | None, company: str | None, contact: str | None,
-         value: Decimal | None, owner: str | None, source: str | None,
-         add_tags: tuple[str, ...], remove_tags: tuple[str, ...], note: str | None,
-         as_json: bool) -> None:
+def edit(
+    env: Env,
+    deal_id: int,
+    title: str | None,
+    company: str | None,
+    contact: str | None,
+    value: Decimal | None,
+    owner: str | None,
+    source: str | None,
+    add_tags: tuple[str, ...],
+    remove_tags: tuple[str, ...],
+    note: str | None,
+    as_json: bool,
+) -> None:
     """Change a deal's fields; only the options given change.
 
     \b
@@ -296,8 +367,16 @@ def edit(env: Env, deal_id: int, title: str | None, company: str | None, contact
         if add_tags or remove_tags:
             removed = {t.strip().lower() for t in remove_tags}
             tags = tuple(t for t in (*deal.tags, *add_tags) if t.strip().lower() not in removed)
-        changes = DealChanges(title=title, company=company, contact=contact, value=value,
-                              owner=owner, source=source, tags=tags, notes=note)
+        changes = DealChanges(
+            title=title,
+            company=company,
+            contact=contact,
+            value=value,
+            owner=owner,
+            source=source,
+            tags=tags,
+            notes=note,
+        )
         return journey.edit(deal, changes, by=env.user, now=now)
 
     deal = env.repo.change(deal_id, apply)
@@ -321,17 +400,27 @@ def rm(env: Env, deal_id: int, yes: bool) -> None:
             raise CommandError("not deleting without --yes when input is not a terminal", 2)
         from board.text import printable
 
-        click.confirm(f"Delete deal {deal.id} ({printable(deal.title)})?", abort=True,
-                      err=True)
+        click.confirm(f"Delete deal {deal.id} ({printable(deal.title)})?", abort=True, err=True)
     env.repo.delete(deal_id, expected_version=deal.version)
     say(f"Deal {deal_id} deleted.")
 
 
 @click.command()
-@click.argument("deal_id", metavar="[ID]", required=False, type=click.IntRange(min=1),
-                shell_complete=complete_deal_id)
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True,
-              help="How many of the newest events.")
+@click.argument(
+    "deal_id",
+    metavar="[ID]",
+    required=False,
+    type=click.IntRange(min=1),
+    shell_complete=complete_deal_id,
+)
+@click.option(
+    "--limit",
+    "-n",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="How many of the newest events.",
+)
 @json_option
 @pass_env
 def log(env: Env, deal_id: int | None, limit: int, as_json: bool) -> None:
@@ -353,5 +442,4 @@ def log(env: Env, deal_id: int | None, limit: int, as_json: bool) -> None:
         click.echo(event_line(did, event, env.settings.pipeline))
 
 
-COMMANDS = [add, list_deals, show, move, handoff, accept, reject, won, lost, reopen, edit, rm,
-            log]
+COMMANDS = [add, list_deals, show, move, handoff, accept, reject, won, lost, reopen, edit, rm, log]

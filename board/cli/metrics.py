@@ -33,8 +33,12 @@ def _parsed(parse: Callable[[str, str], Any]) -> Callable[..., Any]:
         if value is None:
             return None
         try:
-            return parse(value, f"--{param.name}" if param.param_type_name == "option"
-                         else str(param.human_readable_name).lower())
+            return parse(
+                value,
+                f"--{param.name}"
+                if param.param_type_name == "option"
+                else str(param.human_readable_name).lower(),
+            )
         except FunnelError as exc:
             raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
@@ -46,10 +50,18 @@ def _day(raw: str, field: str) -> datetime:
     return datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
 
 
-since_option = click.option("--since", metavar="DATE", callback=_parsed(parse_moment),
-                            help="Start of the window, included: 2026-10-01 (00:00 UTC).")
-until_option = click.option("--until", metavar="DATE", callback=_parsed(parse_moment),
-                            help="End of the window, excluded: 2026-11-01 (default: now).")
+since_option = click.option(
+    "--since",
+    metavar="DATE",
+    callback=_parsed(parse_moment),
+    help="Start of the window, included: 2026-10-01 (00:00 UTC).",
+)
+until_option = click.option(
+    "--until",
+    metavar="DATE",
+    callback=_parsed(parse_moment),
+    help="End of the window, excluded: 2026-11-01 (default: now).",
+)
 
 
 @click.command()
@@ -59,8 +71,14 @@ until_option = click.option("--until", metavar="DATE", callback=_parsed(parse_mo
 @click.option("--mine", is_flag=True, help="Only your deals.")
 @json_option
 @pass_env
-def metrics(env: Env, since: datetime | None, until: datetime | None, owner: str | None,
-            mine: bool, as_json: bool) -> None:
+def metrics(
+    env: Env,
+    since: datetime | None,
+    until: datetime | None,
+    owner: str | None,
+    mine: bool,
+    as_json: bool,
+) -> None:
     """Both teams' numbers for a window: marketing, handoff, sales and budget.
 
     The window is [--since, --until) in UTC; by default the last metrics_window_days (90)
@@ -76,8 +94,9 @@ def metrics(env: Env, since: datetime | None, until: datetime | None, owner: str
     settings, now = env.settings, env.now()
     window = window_from(since, until, now=now, days=settings.metrics_window_days)
     snapshot = env.repo.snapshot()
-    result = compute_metrics(snapshot.deals, snapshot.spend, settings=settings, window=window,
-                             now=now, owner=who)
+    result = compute_metrics(
+        snapshot.deals, snapshot.spend, settings=settings, window=window, now=now, owner=who
+    )
     if as_json:
         print_json(metrics_to_json(result))
     else:
@@ -98,15 +117,28 @@ def spend() -> None:
 @spend.command("add")
 @click.argument("amount", callback=_parsed(parse_money))
 @click.option("--team", type=TEAMS, help="Whose budget it came from (required).")
-@click.option("--channel", default="",
-              help="Where it went: webinar, ads, seo... (needed for marketing).")
-@click.option("--on", "on", metavar="DATE", callback=_parsed(_day),
-              help="The day it counts for (default: today, UTC).")
+@click.option(
+    "--channel", default="", help="Where it went: webinar, ads, seo... (needed for marketing)."
+)
+@click.option(
+    "--on",
+    "on",
+    metavar="DATE",
+    callback=_parsed(_day),
+    help="The day it counts for (default: today, UTC).",
+)
 @click.option("--note", default="", help="What it was for.")
 @json_option
 @pass_env
-def spend_add(env: Env, amount: Decimal, team: str | None, channel: str, on: datetime | None,
-              note: str, as_json: bool) -> None:
+def spend_add(
+    env: Env,
+    amount: Decimal,
+    team: str | None,
+    channel: str,
+    on: datetime | None,
+    note: str,
+    as_json: bool,
+) -> None:
     """Record spend and print its id.
 
     \b
@@ -124,8 +156,16 @@ def spend_add(env: Env, amount: Decimal, team: str | None, channel: str, on: dat
         raise InvalidInput("marketing spend needs --channel (webinar, ads, seo...)")
 
     def make(spend_id: int) -> Spend:
-        return new_spend(spend_id=spend_id, amount=amount, team=team, on=day, by=env.user,
-                         now=now, channel=channel, note=note)
+        return new_spend(
+            spend_id=spend_id,
+            amount=amount,
+            team=team,
+            on=day,
+            by=env.user,
+            now=now,
+            channel=channel,
+            note=note,
+        )
 
     make(1)  # validate before taking the lock, so bad input never touches the store
     entry = env.repo.add_spend(make)
@@ -136,16 +176,22 @@ def spend_add(env: Env, amount: Decimal, team: str | None, channel: str, on: dat
 
 
 @spend.command("list")
-@click.option("--since", metavar="DATE", callback=_parsed(_day),
-              help="Entries on or after this day.")
-@click.option("--until", metavar="DATE", callback=_parsed(_day),
-              help="Entries before this day.")
+@click.option(
+    "--since", metavar="DATE", callback=_parsed(_day), help="Entries on or after this day."
+)
+@click.option("--until", metavar="DATE", callback=_parsed(_day), help="Entries before this day.")
 @click.option("--team", type=TEAMS, help="Only this team's spend.")
 @click.option("--channel", help="Only this channel.")
 @json_option
 @pass_env
-def spend_list(env: Env, since: datetime | None, until: datetime | None, team: str | None,
-               channel: str | None, as_json: bool) -> None:
+def spend_list(
+    env: Env,
+    since: datetime | None,
+    until: datetime | None,
+    team: str | None,
+    channel: str | None,
+    as_json: bool,
+) -> None:
     """List spend entries by day, with totals per team.
 
     \b
@@ -156,8 +202,10 @@ def spend_list(env: Env, since: datetime | None, until: datetime | None, team: s
         Window(since, until)  # refuses --since after --until
     wanted = channel.strip().lower() if channel is not None else None
     entries = [
-        entry for entry in env.repo.spend()
-        if (since is None or entry.on >= since) and (until is None or entry.on < until)
+        entry
+        for entry in env.repo.spend()
+        if (since is None or entry.on >= since)
+        and (until is None or entry.on < until)
         and (team is None or entry.team == team)
         and (wanted is None or entry.channel == wanted)
     ]
@@ -166,8 +214,10 @@ def spend_list(env: Env, since: datetime | None, until: datetime | None, team: s
     elif entries:
         click.echo(spend_table(entries, env.settings.currency))
     else:
-        say("No spend matches. Record some with: funnel spend add AMOUNT --team marketing"
-            " --channel ads")
+        say(
+            "No spend matches. Record some with: funnel spend add AMOUNT --team marketing"
+            " --channel ads"
+        )
 
 
 @spend.command("rm")
@@ -187,8 +237,11 @@ def spend_rm(env: Env, spend_id: int, yes: bool) -> None:
     if not yes:
         if not sys.stdin.isatty():
             raise CommandError("not deleting without --yes when input is not a terminal", 2)
-        click.confirm(f"Delete spend {entry.id} ({_describe(entry, env.settings.currency)})?",
-                      abort=True, err=True)
+        click.confirm(
+            f"Delete spend {entry.id} ({_describe(entry, env.settings.currency)})?",
+            abort=True,
+            err=True,
+        )
     env.repo.remove_spend(spend_id)
     say(f"Spend {spend_id} deleted.")
 
@@ -204,18 +257,34 @@ def spend_table(entries: list[Spend], currency: str) -> str:
     rows = [("ID", "DAY", "TEAM", "CHANNEL", "AMOUNT", "BY", "NOTE")]
     for entry in entries:
         note = printable(entry.note)
-        rows.append((str(entry.id), iso(entry.on)[:10], entry.team.value,
-                     printable(entry.channel), money_display(entry.amount, currency),
-                     entry.by, note if len(note) <= 40 else note[:39] + "…"))
+        rows.append(
+            (
+                str(entry.id),
+                iso(entry.on)[:10],
+                entry.team.value,
+                printable(entry.channel),
+                money_display(entry.amount, currency),
+                entry.by,
+                note if len(note) <= 40 else note[:39] + "…",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     right = {0, 4}
-    lines = ["  ".join(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-                       for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines = [
+        "  ".join(
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    ]
     lines[0] = click.style(lines[0], bold=True)
-    totals = {team: sum((e.amount for e in entries if e.team is team), Decimal(0))
-              for team in Team}
-    lines.append("Total: " + ", ".join(f"{team.value} {money_display(total, currency)}"
-                                       for team, total in totals.items()))
+    totals = {team: sum((e.amount for e in entries if e.team is team), Decimal(0)) for team in Team}
+    lines.append(
+        "Total: "
+        + ", ".join(
+            f"{team.value} {money_display(total, currency)}" for team, total in totals.items()
+        )
+    )
     return "\n".join(lines)
 
 

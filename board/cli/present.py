@@ -19,8 +19,11 @@ def badges(deal: Deal, settings: Settings, now: datetime) -> list[str]:
     flags: list[str] = []
     if deal.awaiting_acceptance and deal.handoff is not None:
         left = settings.handoff_sla_hours * 3600 - (now - deal.handoff.at).total_seconds()
-        flags.append(f"awaiting accept ({age_text(left)} left)" if left > 0
-                     else f"SLA missed by {age_text(-left)}")
+        flags.append(
+            f"awaiting accept ({age_text(left)} left)"
+            if left > 0
+            else f"SLA missed by {age_text(-left)}"
+        )
     elif deal.is_open and deal.handoff and deal.handoff.accepted_at:
         flags.append("accepted")
     if deal.is_open and deal.stage in settings.pipeline:
@@ -38,22 +41,26 @@ def deal_table(deals: list[Deal], settings: Settings, now: datetime) -> str:
     """One line per deal, columns aligned, widths capped so long titles do not wrap."""
     rows = [("ID", "STAGE", "TITLE", "COMPANY", "VALUE", "OWNER", "AGE", "FLAGS")]
     for deal in deals:
-        rows.append((
-            str(deal.id),
-            deal.stage,
-            _clip(printable(deal.title), 40),
-            _clip(printable(deal.company), 24),
-            money_display(deal.value, deal.currency),
-            printable(deal.owner),
-            age_text((now - deal.stage_entered_at).total_seconds()),
-            ", ".join(badges(deal, settings, now)),
-        ))
+        rows.append(
+            (
+                str(deal.id),
+                deal.stage,
+                _clip(printable(deal.title), 40),
+                _clip(printable(deal.company), 24),
+                money_display(deal.value, deal.currency),
+                printable(deal.owner),
+                age_text((now - deal.stage_entered_at).total_seconds()),
+                ", ".join(badges(deal, settings, now)),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     right = {0, 4}
     lines = []
     for n, row in enumerate(rows):
-        cells = [cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-                 for i, cell in enumerate(row)]
+        cells = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ]
         line = "  ".join(cells).rstrip()
         lines.append(click.style(line, bold=True) if n == 0 else line)
     return "\n".join(lines)
@@ -77,8 +84,11 @@ def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
         ("Source", printable(deal.source)),
         ("Tags", ", ".join(printable(t) for t in deal.tags)),
         ("Created", iso(deal.created_at)),
-        ("In stage since", f"{iso(deal.stage_entered_at)} "
-                           f"({age_text((now - deal.stage_entered_at).total_seconds())})"),
+        (
+            "In stage since",
+            f"{iso(deal.stage_entered_at)} "
+            f"({age_text((now - deal.stage_entered_at).total_seconds())})",
+        ),
         ("Flags", ", ".join(badges(deal, settings, now))),
     ]
     if deal.won_at:
@@ -96,13 +106,21 @@ def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
             why = printable(h.reason or "")
             text += f"; rejected {iso(h.rejected_at)} by {printable(h.rejected_by or '')}: {why}"
         fields.append(("Handoff", text))
-    fields.append(("Version", f"{deal.version}, last changed by {printable(deal.updated_by)} "
-                              f"at {iso(deal.updated_at)}"))
+    fields.append(
+        (
+            "Version",
+            f"{deal.version}, last changed by {printable(deal.updated_by)} "
+            f"at {iso(deal.updated_at)}",
+        )
+    )
     width = max(len(name) for name, _ in fields)
     lines = [f"{name.rjust(width)}  {value}" for name, value in fields if value]
     if deal.notes:
-        lines += ["", "Notes:", *("  " + line for line in printable(deal.notes, keep_newlines=True)
-                                  .splitlines())]
+        lines += [
+            "",
+            "Notes:",
+            *("  " + line for line in printable(deal.notes, keep_newlines=True).splitlines()),
+        ]
     lines += ["", "History:", *("  " + event_line(None, event, pipeline) for event in deal.history)]
     return "\n".join(lines)
 

@@ -57,9 +57,11 @@ def stages(env: Env, as_json: bool) -> None:
         return
     pipeline = settings.pipeline
     for stage in pipeline.stages:
-        click.echo(f"{stage.key:<16} {stage.label:<16} {stage.team.value:<10} "
-                   f"{stage.probability:>5.0%}  rots after {stage.rot_days:>3} d  "
-                   f"\"{stage.question}\"")
+        click.echo(
+            f"{stage.key:<16} {stage.label:<16} {stage.team.value:<10} "
+            f"{stage.probability:>5.0%}  rots after {stage.rot_days:>3} d  "
+            f'"{stage.question}"'
+        )
         if stage.key == pipeline.mql.key:
             click.echo("──── handoff: marketing → sales " + "─" * 40)
 
@@ -103,8 +105,10 @@ def config_show(env: Env, as_json: bool) -> None:
     click.echo(f"# {data['source'] or 'defaults (no config file at ' + str(env.config_path) + ')'}")
     for key in ("currency", "handoff_sla_hours", "lock_timeout", "metrics_window_days", "theme"):
         click.echo(f"{key} = {data[key]!r}".replace("'", '"'))
-    click.echo(f"\n[backups]\nkeep = {data['backups']['keep']}\n"
-               f"daily_days = {data['backups']['daily_days']}")
+    click.echo(
+        f"\n[backups]\nkeep = {data['backups']['keep']}\n"
+        f"daily_days = {data['backups']['daily_days']}"
+    )
     for stage in data["stages"]:
         click.echo("\n[[stages]]")
         for name, value in stage.items():
@@ -114,8 +118,13 @@ def config_show(env: Env, as_json: bool) -> None:
 
 @click.command()
 @click.option("--force", is_flag=True, help="Add the sample deals even if the store has deals.")
-@click.option("--count", type=click.IntRange(1, 100_000), default=80, show_default=True,
-              help="How many deals.")
+@click.option(
+    "--count",
+    type=click.IntRange(1, 100_000),
+    default=80,
+    show_default=True,
+    help="How many deals.",
+)
 @click.option("--seed", type=int, default=7, show_default=True, help="Another seed, another board.")
 @pass_env
 def demo(env: Env, force: bool, count: int, seed: int) -> None:
@@ -129,13 +138,22 @@ def demo(env: Env, force: bool, count: int, seed: int) -> None:
     settings, now = env.settings, env.now()
     if not force and env.repo.query(status=None):
         raise CommandError("the store already has deals; add --force to add samples anyway", 1)
-    added = env.repo.add_many(lambda first: demo_deals(
-        settings.pipeline, now, count=count, seed=seed, currency=settings.currency,
-        first_id=first))
+    added = env.repo.add_many(
+        lambda first: demo_deals(
+            settings.pipeline,
+            now,
+            count=count,
+            seed=seed,
+            currency=settings.currency,
+            first_id=first,
+        )
+    )
     won = [deal for deal in added if deal.won_at]
-    say(f"Added {len(added)} sample deals ({len(won)} won, "
+    say(
+        f"Added {len(added)} sample deals ({len(won)} won, "
         f"{money_text(sum((d.value for d in won), Decimal(0)))} {settings.currency}) "
-        f"to {env.db}.")
+        f"to {env.db}."
+    )
 
 
 COMMANDS = [stages, config, demo]

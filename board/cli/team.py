@@ -32,8 +32,9 @@ def _group_id(name: str) -> int:
     except KeyError:
         if name.isdigit():
             return int(name)
-        raise click.BadParameter(f"there is no group {name!r} (create it: groupadd {name})",
-                                 param_hint="--group") from None
+        raise click.BadParameter(
+            f"there is no group {name!r} (create it: groupadd {name})", param_hint="--group"
+        ) from None
 
 
 def _group_name(gid: int) -> str:
@@ -45,10 +46,16 @@ def _group_name(gid: int) -> str:
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--shared", is_flag=True,
-              help="A team store: a setgid directory (2770) and files (0660) in one group.")
-@click.option("--group", metavar="GROUP",
-              help="The team's group, with --shared (default: your primary group).")
+@click.option(
+    "--shared",
+    is_flag=True,
+    help="A team store: a setgid directory (2770) and files (0660) in one group.",
+)
+@click.option(
+    "--group",
+    metavar="GROUP",
+    help="The team's group, with --shared (default: your primary group).",
+)
 @pass_env
 def init(env: Env, path: Path | None, shared: bool, group: str | None) -> None:
     """Create an empty store at PATH (default: --db or FUNNEL_DB); never over an existing one.
@@ -70,14 +77,19 @@ def init(env: Env, path: Path | None, shared: bool, group: str | None) -> None:
         if os.geteuid() != 0 and gid not in (os.getegid(), *os.getgroups()):
             raise CommandError(
                 f"you are not in group {_group_name(gid)}; an admin runs `usermod -aG"
-                f" {_group_name(gid)} {env.user}`, then you log in again", 5)
-    create_store(store, group=gid, currency=env.settings.currency,
-                 timeout=env.settings.lock_timeout)
+                f" {_group_name(gid)} {env.user}`, then you log in again",
+                5,
+            )
+    create_store(
+        store, group=gid, currency=env.settings.currency, timeout=env.settings.lock_timeout
+    )
     if gid is None:
         say(f"Created a personal store at {store} (files 0600: only you can use it).")
     else:
-        say(f"Created a team store at {store}: directory 2770, files 0660, group"
-            f" {_group_name(gid)}.\nEach member adds to ~/.profile:  export FUNNEL_DB={store}")
+        say(
+            f"Created a team store at {store}: directory 2770, files 0660, group"
+            f" {_group_name(gid)}.\nEach member adds to ~/.profile:  export FUNNEL_DB={store}"
+        )
 
 
 @click.command()
@@ -98,8 +110,17 @@ def backup(env: Env, listing: bool, as_json: bool) -> None:
     if listing:
         backups = list_backups(StoreLayout(env.db))
         if as_json:
-            print_json([{"name": b.name, "taken_at": iso(b.taken_at), "kind": b.kind,
-                         "path": str(b.path)} for b in backups])
+            print_json(
+                [
+                    {
+                        "name": b.name,
+                        "taken_at": iso(b.taken_at),
+                        "kind": b.kind,
+                        "path": str(b.path),
+                    }
+                    for b in backups
+                ]
+            )
         elif not backups:
             say(f"No snapshots of {env.db} yet. Take one with: funnel backup")
         for b in [] if as_json else backups:
@@ -107,8 +128,14 @@ def backup(env: Env, listing: bool, as_json: bool) -> None:
         return
     taken = backup_now(env.db, _policy(env), timeout=env.settings.lock_timeout)
     if as_json:
-        print_json({"name": taken.name, "taken_at": iso(taken.taken_at), "kind": taken.kind,
-                    "path": str(taken.path)})
+        print_json(
+            {
+                "name": taken.name,
+                "taken_at": iso(taken.taken_at),
+                "kind": taken.kind,
+                "path": str(taken.path),
+            }
+        )
     else:
         click.echo(taken.name)
 
@@ -132,11 +159,16 @@ def restore(env: Env, snapshot: str | None, yes: bool) -> None:
     if chosen is not None and not yes:
         if not sys.stdin.isatty():
             raise CommandError("not restoring without --yes when input is not a terminal", 2)
-        click.confirm(f"Replace {env.db} with snapshot {chosen.name}"
-                      f" (taken {iso(chosen.taken_at)})? Its current files are kept as a"
-                      " snapshot first.", abort=True, err=True)
-    done = restore_store(env.db, chosen.name if chosen else snapshot, _policy(env),
-                         timeout=env.settings.lock_timeout)
+        click.confirm(
+            f"Replace {env.db} with snapshot {chosen.name}"
+            f" (taken {iso(chosen.taken_at)})? Its current files are kept as a"
+            " snapshot first.",
+            abort=True,
+            err=True,
+        )
+    done = restore_store(
+        env.db, chosen.name if chosen else snapshot, _policy(env), timeout=env.settings.lock_timeout
+    )
     kept = f"; the files it replaced are kept as {done.kept.name}" if done.kept else ""
     say(f"Restored {done.restored.name} as {env.db}{kept}.")
 
@@ -175,8 +207,10 @@ def doctor(ctx: click.Context, env: Env, as_json: bool) -> None:
         "spend_entries": contents.spend if contents else None,
         "snapshots": len(report.backups),
         "newest_snapshot": report.backups[-1].name if report.backups else None,
-        "problems": [{"check": f.check, "path": str(f.path), "problem": f.problem,
-                      "fix": f.fix} for f in report.findings],
+        "problems": [
+            {"check": f.check, "path": str(f.path), "problem": f.problem, "fix": f.fix}
+            for f in report.findings
+        ],
     }
     if as_json:
         print_json(summary)
@@ -190,8 +224,10 @@ def _print_report(summary: dict[str, object]) -> None:
     kind = f"team store of group {summary['group']}" if summary["shared"] else "personal store"
     counts = ""
     if summary["open_deals"] is not None:
-        counts = (f", {summary['open_deals']} open deals, {summary['closed_deals']} closed,"
-                  f" {summary['spend_entries']} spend entries")
+        counts = (
+            f", {summary['open_deals']} open deals, {summary['closed_deals']} closed,"
+            f" {summary['spend_entries']} spend entries"
+        )
     newest = f", newest {summary['newest_snapshot']}" if summary["newest_snapshot"] else ""
     click.echo(f"{summary['store']}: {kind}{counts}; {summary['snapshots']} snapshots{newest}")
     problems = summary["problems"]

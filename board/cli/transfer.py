@@ -22,8 +22,14 @@ from board.transfer.json_import import import_json
 
 T = TypeVar("T")
 FORMATS = ("csv", "json", "jsonl")
-_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json",
-               ".jsonl": "jsonl", ".ndjson": "jsonl"}
+_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 PROGRESS_FROM = 2_000
 """Rows from which a terminal gets a progress bar."""
 PREVIEW = 5
@@ -36,12 +42,25 @@ def _format_of(name: str | None, given: str | None) -> str | None:
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="csv (for sheets), json or jsonl (lossless). Default: from -o, else csv.")
-@click.option("--status", type=click.Choice(["open", "won", "lost", "all"]), default="all",
-              show_default=True, help="Which deals.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
-              help="Write to this file (replaced whole, atomically). Default: stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="csv (for sheets), json or jsonl (lossless). Default: from -o, else csv.",
+)
+@click.option(
+    "--status",
+    type=click.Choice(["open", "won", "lost", "all"]),
+    default="all",
+    show_default=True,
+    help="Which deals.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write to this file (replaced whole, atomically). Default: stdout.",
+)
 @click.option("--excel", is_flag=True, help="CSV with a byte-order mark, for Excel.")
 @pass_env
 def export(env: Env, fmt: str | None, status: str, output: str | None, excel: bool) -> None:
@@ -76,25 +95,58 @@ def export(env: Env, fmt: str | None, status: str, output: str | None, excel: bo
 
 @click.command("import")
 @click.argument("file", type=click.File("rb"))
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="Default: from the file's extension, else from its first character.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Default: from the file's extension, else from its first character.",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
-@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
-              help="Read COLUMN as FIELD (or 'ignore' it); repeat for more.")
-@click.option("--stage-map", "stage_maps", multiple=True, metavar="THEIRS=STAGE",
-              help="Put deals of their stage THEIRS in our STAGE (or won/lost); repeat.")
-@click.option("--owner-map", "owner_maps", multiple=True, metavar="NAME=LOGIN",
-              help="Owner NAME becomes login LOGIN; repeat for more.")
-@click.option("--date-order", type=click.Choice([o.value for o in DateOrder]),
-              help="Read slashed dates as day/month (dmy) or month/day (mdy).")
-@click.option("--keep-ids", is_flag=True,
-              help="Keep the ids of Funnel's own JSON export (refused if they are taken).")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Read COLUMN as FIELD (or 'ignore' it); repeat for more.",
+)
+@click.option(
+    "--stage-map",
+    "stage_maps",
+    multiple=True,
+    metavar="THEIRS=STAGE",
+    help="Put deals of their stage THEIRS in our STAGE (or won/lost); repeat.",
+)
+@click.option(
+    "--owner-map",
+    "owner_maps",
+    multiple=True,
+    metavar="NAME=LOGIN",
+    help="Owner NAME becomes login LOGIN; repeat for more.",
+)
+@click.option(
+    "--date-order",
+    type=click.Choice([o.value for o in DateOrder]),
+    help="Read slashed dates as day/month (dmy) or month/day (mdy).",
+)
+@click.option(
+    "--keep-ids",
+    is_flag=True,
+    help="Keep the ids of Funnel's own JSON export (refused if they are taken).",
+)
 @json_option
 @pass_env
-def import_deals(env: Env, file: BinaryIO, fmt: str | None, dry_run: bool,
-                 maps: tuple[str, ...], stage_maps: tuple[str, ...],
-                 owner_maps: tuple[str, ...], date_order: str | None, keep_ids: bool,
-                 as_json: bool) -> None:
+def import_deals(
+    env: Env,
+    file: BinaryIO,
+    fmt: str | None,
+    dry_run: bool,
+    maps: tuple[str, ...],
+    stage_maps: tuple[str, ...],
+    owner_maps: tuple[str, ...],
+    date_order: str | None,
+    keep_ids: bool,
+    as_json: bool,
+) -> None:
     """Import deals from CSV (HubSpot, Pipedrive, a sheet), JSON or JSON Lines; '-' is stdin.
 
     Every row is checked first: bad rows are listed with their line and nothing is written
@@ -112,11 +164,20 @@ def import_deals(env: Env, file: BinaryIO, fmt: str | None, dry_run: bool,
     if keep_ids and fmt == "csv":
         raise click.UsageError("--keep-ids applies to Funnel's own JSON and JSON Lines exports")
     settings, now = env.settings, env.now()
-    options = ImportOptions(maps=maps, stage_maps=stage_maps, owner_maps=owner_maps,
-                            date_order=DateOrder(date_order) if date_order else None,
-                            keep_ids=keep_ids)
-    context = ImportContext(settings.pipeline, env.user, now, currency=settings.currency,
-                            first_id=env.repo.meta().next_deal_id)
+    options = ImportOptions(
+        maps=maps,
+        stage_maps=stage_maps,
+        owner_maps=owner_maps,
+        date_order=DateOrder(date_order) if date_order else None,
+        keep_ids=keep_ids,
+    )
+    context = ImportContext(
+        settings.pipeline,
+        env.user,
+        now,
+        currency=settings.currency,
+        first_id=env.repo.meta().next_deal_id,
+    )
     if fmt == "csv":
         plan = import_csv(data, options, context, progress=_progress)
     else:
@@ -157,9 +218,13 @@ def _with_bar(items: Sequence[T]) -> Iterator[T]:
 
 
 def _summary(plan: ImportPlan, *, dry_run: bool) -> dict[str, Any]:
-    return {"dry_run": dry_run, "deals": len(plan.deals), "by_status": plan.by_status(),
-            "by_stage": plan.by_stage(), "errors": [
-                {"where": e.where, "message": e.message} for e in plan.errors]}
+    return {
+        "dry_run": dry_run,
+        "deals": len(plan.deals),
+        "by_status": plan.by_status(),
+        "by_stage": plan.by_stage(),
+        "errors": [{"where": e.where, "message": e.message} for e in plan.errors],
+    }
 
 
 def _refuse(plan: ImportPlan, as_json: bool) -> None:
@@ -174,8 +239,13 @@ def _refuse(plan: ImportPlan, as_json: bool) -> None:
 
 def _show_dry_run(env: Env, plan: ImportPlan, as_json: bool) -> None:
     if as_json:
-        print_json({**_summary(plan, dry_run=True), "notes": plan.notes,
-                    "preview": [deal_to_json(d) for d in plan.deals[:PREVIEW]]})
+        print_json(
+            {
+                **_summary(plan, dry_run=True),
+                "notes": plan.notes,
+                "preview": [deal_to_json(d) for d in plan.deals[:PREVIEW]],
+            }
+        )
         return
     statuses = ", ".join(f"{n} {status}" for status, n in plan.by_status().items())
     stages = ", ".join(f"{stage} {n}" for stage, n in plan.by_stage().items())

@@ -18,26 +18,64 @@ from board.text import printable
 # the other column is ignored (and reported as such).
 ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("title", "dealname", "name", "deal", "opportunityname", "opportunity", "subject"),
-    "company": ("company", "companyname", "organization", "organisation", "organizationname",
-                "organisationname", "associatedcompany", "account", "accountname", "client",
-                "clientname"),
-    "contact": ("contact", "contactname", "contactperson", "associatedcontact", "person",
-                "personname", "primarycontact"),
+    "company": (
+        "company",
+        "companyname",
+        "organization",
+        "organisation",
+        "organizationname",
+        "organisationname",
+        "associatedcompany",
+        "account",
+        "accountname",
+        "client",
+        "clientname",
+    ),
+    "contact": (
+        "contact",
+        "contactname",
+        "contactperson",
+        "associatedcontact",
+        "person",
+        "personname",
+        "primarycontact",
+    ),
     "value": ("value", "amount", "dealvalue", "dealamount", "revenue", "dealsize"),
     "currency": ("currency", "currencycode", "dealcurrencycode", "currencyofvalue"),
     "stage": ("stage", "dealstage", "pipelinestage", "stagename"),
     "status": ("status", "dealstatus"),
-    "owner": ("owner", "dealowner", "ownername", "hubspotowner", "assignedto", "salesrep",
-              "accountowner", "rep"),
+    "owner": (
+        "owner",
+        "dealowner",
+        "ownername",
+        "hubspotowner",
+        "assignedto",
+        "salesrep",
+        "accountowner",
+        "rep",
+    ),
     "source": ("source", "originalsource", "leadsource", "sourcechannel", "channel", "origin"),
     "tags": ("tags", "tag", "labels", "label"),
     "notes": ("notes", "note", "description", "dealdescription", "comments"),
-    "created_at": ("createdat", "created", "createdate", "createddate", "dealcreated",
-                   "datecreated", "createdon", "creationdate", "addtime"),
-    "stage_entered_at": ("stageenteredat", "laststagechange", "stagechangetime",
-                         "stageentered", "dateenteredstage"),
-    "close_date": ("closedate", "closeddate", "closedat", "dateclosed", "closingdate",
-                   "closedon"),
+    "created_at": (
+        "createdat",
+        "created",
+        "createdate",
+        "createddate",
+        "dealcreated",
+        "datecreated",
+        "createdon",
+        "creationdate",
+        "addtime",
+    ),
+    "stage_entered_at": (
+        "stageenteredat",
+        "laststagechange",
+        "stagechangetime",
+        "stageentered",
+        "dateenteredstage",
+    ),
+    "close_date": ("closedate", "closeddate", "closedat", "dateclosed", "closingdate", "closedon"),
     "won_at": ("wonat", "wontime", "datewon", "wondate"),
     "lost_at": ("lostat", "losttime", "datelost", "lostdate"),
     "lost_reason": ("lostreason", "closedlostreason", "reasonlost", "lossreason"),
@@ -56,8 +94,9 @@ FIELDS: tuple[str, ...] = tuple(ALIASES)
 IGNORE = ("ignore", "-")
 """``--map COLUMN=ignore`` (or ``=-``) leaves a column out."""
 
-_RANK = {alias: (field, rank) for field, names in ALIASES.items()
-         for rank, alias in enumerate(names)}
+_RANK = {
+    alias: (field, rank) for field, names in ALIASES.items() for rank, alias in enumerate(names)
+}
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 

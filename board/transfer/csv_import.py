@@ -31,8 +31,16 @@ from board.transfer.replay import replay
 from board.transfer.rows import RowReader, check_cells
 from board.transfer.stage_match import StageMatcher
 
-DATE_FIELDS = ("created_at", "stage_entered_at", "close_date", "won_at", "lost_at",
-               "handoff_at", "accepted_at", "rejected_at")
+DATE_FIELDS = (
+    "created_at",
+    "stage_entered_at",
+    "close_date",
+    "won_at",
+    "lost_at",
+    "handoff_at",
+    "accepted_at",
+    "rejected_at",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,19 +82,27 @@ def read_records(text: str) -> tuple[list[str], list[Record]]:
     return [restore(h) for h in headers], records
 
 
-def import_csv(data: bytes, options: ImportOptions, context: ImportContext,
-               progress: Progress[Record] = no_progress) -> ImportPlan:
+def import_csv(
+    data: bytes,
+    options: ImportOptions,
+    context: ImportContext,
+    progress: Progress[Record] = no_progress,
+) -> ImportPlan:
     """Read a CSV file into an import plan; bad rows are collected, not raised."""
     headers, records = read_records(decode(data))
     columns = plan_columns(headers, options.maps)
-    order = options.date_order or decide_order({
-        headers[columns.fields[name]]: _column(records, columns.fields[name])
-        for name in DATE_FIELDS if name in columns.fields
-    })
+    order = options.date_order or decide_order(
+        {
+            headers[columns.fields[name]]: _column(records, columns.fields[name])
+            for name in DATE_FIELDS
+            if name in columns.fields
+        }
+    )
     stages = StageMatcher(context.pipeline, options.stage_maps)
     owners = OwnerNames(context.by, options.owner_maps)
-    reader = RowReader(context.pipeline, currency=context.currency, stages=stages,
-                       owners=owners, date_order=order)
+    reader = RowReader(
+        context.pipeline, currency=context.currency, stages=stages, owners=owners, date_order=order
+    )
     width = len(headers)
     wanted = list(columns.fields.items())
 
@@ -95,13 +111,18 @@ def import_csv(data: bytes, options: ImportOptions, context: ImportContext,
         if len(cells) > width:
             raise InvalidInput(f"{len(cells)} cells, but the header names {width} columns")
         check_cells(headers, cells)
-        row = {name: restore(cells[index]) if index < len(cells) else ""
-               for name, index in wanted}
-        return replay(reader.read(row), deal_id=deal_id, pipeline=context.pipeline,
-                      by=context.by, now=context.now)
+        row = {name: restore(cells[index]) if index < len(cells) else "" for name, index in wanted}
+        return replay(
+            reader.read(row),
+            deal_id=deal_id,
+            pipeline=context.pipeline,
+            by=context.by,
+            now=context.now,
+        )
 
-    deals, errors = build_deals(records, make, lambda r: f"line {r.line}", context.first_id,
-                                progress)
+    deals, errors = build_deals(
+        records, make, lambda r: f"line {r.line}", context.first_id, progress
+    )
     return ImportPlan(deals, errors, _notes(columns, order, stages, owners))
 
 
@@ -109,8 +130,9 @@ def _column(records: Sequence[Record], index: int) -> list[str]:
     return [r.cells[index] for r in records if index < len(r.cells)]
 
 
-def _notes(columns: ColumnPlan, order: DateOrder | None, stages: StageMatcher,
-           owners: OwnerNames) -> list[str]:
+def _notes(
+    columns: ColumnPlan, order: DateOrder | None, stages: StageMatcher, owners: OwnerNames
+) -> list[str]:
     notes = [f"column {line}" for line in columns.describe()]
     if columns.ignored:
         notes.append("ignored columns: " + ", ".join(columns.ignored))

@@ -19,16 +19,45 @@ from board.text import printable
 from board.transfer.formulas import neutralise
 
 CSV_COLUMNS = (
-    "id", "title", "company", "contact", "value", "currency", "stage", "status", "owner",
-    "source", "tags", "notes", "created_at", "updated_at", "stage_entered_at", "won_at",
-    "lost_at", "lost_reason", "sales_sourced", "handoff_at", "handoff_by", "handoff_note",
-    "accepted_at", "accepted_by", "rejected_at", "rejected_by", "rejected_reason",
+    "id",
+    "title",
+    "company",
+    "contact",
+    "value",
+    "currency",
+    "stage",
+    "status",
+    "owner",
+    "source",
+    "tags",
+    "notes",
+    "created_at",
+    "updated_at",
+    "stage_entered_at",
+    "won_at",
+    "lost_at",
+    "lost_reason",
+    "sales_sourced",
+    "handoff_at",
+    "handoff_by",
+    "handoff_note",
+    "accepted_at",
+    "accepted_by",
+    "rejected_at",
+    "rejected_by",
+    "rejected_reason",
 )
 """The CSV header: one row per deal, these columns in this order."""
-HANDOFF_COLUMNS = {"handoff_at": "at", "handoff_by": "by", "handoff_note": "note",
-                 "accepted_at": "accepted_at", "accepted_by": "accepted_by",
-                 "rejected_at": "rejected_at", "rejected_by": "rejected_by",
-                 "rejected_reason": "reason"}
+HANDOFF_COLUMNS = {
+    "handoff_at": "at",
+    "handoff_by": "by",
+    "handoff_note": "note",
+    "accepted_at": "accepted_at",
+    "accepted_by": "accepted_by",
+    "rejected_at": "rejected_at",
+    "rejected_by": "rejected_by",
+    "rejected_reason": "reason",
+}
 """CSV columns read from the deal's handoff record, and the record's key for each."""
 BOM = "\ufeff"
 

@@ -71,8 +71,14 @@ def read_items(data: bytes, *, lines: bool) -> tuple[list[Item], list[RowError]]
     return items, errors
 
 
-def import_json(data: bytes, options: ImportOptions, context: ImportContext, *, lines: bool,
-                progress: Progress[Item] = no_progress) -> ImportPlan:
+def import_json(
+    data: bytes,
+    options: ImportOptions,
+    context: ImportContext,
+    *,
+    lines: bool,
+    progress: Progress[Item] = no_progress,
+) -> ImportPlan:
     """Read a JSON array or JSON Lines file into an import plan."""
     items, errors = read_items(data, lines=lines)
     rows = {id(item): _flatten(item.doc) for item in items if not _is_funnel(item.doc)}
@@ -90,11 +96,16 @@ def import_json(data: bytes, options: ImportOptions, context: ImportContext, *, 
             for name in DATE_FIELDS:
                 if name in plan.fields:
                     dates.setdefault(headers[plan.fields[name]], []).append(
-                        row[headers[plan.fields[name]]])
+                        row[headers[plan.fields[name]]]
+                    )
     order = options.date_order or decide_order(dates)
-    reader = RowReader(context.pipeline, currency=context.currency,
-                       stages=StageMatcher(context.pipeline, options.stage_maps),
-                       owners=OwnerNames(context.by, options.owner_maps), date_order=order)
+    reader = RowReader(
+        context.pipeline,
+        currency=context.currency,
+        stages=StageMatcher(context.pipeline, options.stage_maps),
+        owners=OwnerNames(context.by, options.owner_maps),
+        date_order=order,
+    )
 
     def make(item: Item, deal_id: int) -> Deal:
         if _is_funnel(item.doc):
@@ -111,15 +122,22 @@ def import_json(data: bytes, options: ImportOptions, context: ImportContext, *, 
             raise plan
         check_cells(headers, cells)
         fields = {name: cells[index] for name, index in plan.fields.items()}
-        return replay(reader.read(fields), deal_id=deal_id, pipeline=context.pipeline,
-                      by=context.by, now=context.now)
+        return replay(
+            reader.read(fields),
+            deal_id=deal_id,
+            pipeline=context.pipeline,
+            by=context.by,
+            now=context.now,
+        )
 
     deals, bad = build_deals(items, make, lambda item: item.where, context.first_id, progress)
     if options.keep_ids:
         deals.sort(key=lambda d: d.id)
-        bad += [RowError(f"id {after.id}", "appears twice; --keep-ids needs unique ids")
-                for before, after in pairwise(deals)
-                if before.id == after.id]
+        bad += [
+            RowError(f"id {after.id}", "appears twice; --keep-ids needs unique ids")
+            for before, after in pairwise(deals)
+            if before.id == after.id
+        ]
     return ImportPlan(deals, errors + bad, keep_ids=options.keep_ids)
 
 
@@ -192,4 +210,3 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value)
     return str(value)
-

@@ -65,12 +65,11 @@ class OwnerNames:
             return clean_login(text)
         except InvalidInput:
             pass
-        ascii_text = (unicodedata.normalize("NFKD", text.lower())
-                      .encode("ascii", "ignore").decode())
+        ascii_text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
         slug = ".".join(_WORDS.findall(ascii_text))[:64]
         if not slug:
             raise InvalidInput(
                 f"owner {printable(raw)!r} cannot be made a login;"
-                f" map it with --owner-map \"{printable(text)}=LOGIN\""
+                f' map it with --owner-map "{printable(text)}=LOGIN"'
             )
         return clean_login(slug)

@@ -60,8 +60,7 @@ class _Timeline:
         return moment
 
 
-def replay(row: ImportedDeal, *, deal_id: int, pipeline: Pipeline, by: str,
-           now: datetime) -> Deal:
+def replay(row: ImportedDeal, *, deal_id: int, pipeline: Pipeline, by: str, now: datetime) -> Deal:
     """The deal a row describes, with the history the journey would have recorded."""
     time = _Timeline(now)
     created = time.at(row.created_at or now, "created_at")
@@ -70,27 +69,49 @@ def replay(row: ImportedDeal, *, deal_id: int, pipeline: Pipeline, by: str,
     entered = row.stage_entered_at if row.status is not Status.WON else None
     sales_sourced = row.sales_sourced
     if sales_sourced is None:
-        sales_sourced = (row.handoff is None and to_sales
-                         and row.draft.source.strip().lower() == journey.SALES_SOURCE)
+        sales_sourced = (
+            row.handoff is None
+            and to_sales
+            and row.draft.source.strip().lower() == journey.SALES_SOURCE
+        )
 
     def create(stage: str) -> Deal:
         draft = dataclasses.replace(row.draft, stage=stage)
-        return journey.new_deal(draft, deal_id=deal_id, pipeline=pipeline, by=by, now=now,
-                                currency=row.currency, at=created)
+        return journey.new_deal(
+            draft,
+            deal_id=deal_id,
+            pipeline=pipeline,
+            by=by,
+            now=now,
+            currency=row.currency,
+            at=created,
+        )
 
     def move(deal: Deal) -> Deal:
         if deal.stage == target:
             other = _elsewhere(pipeline, target)
-            if (entered is None or entered <= deal.stage_entered_at or other == target
-                    or deal.awaiting_acceptance):
+            if (
+                entered is None
+                or entered <= deal.stage_entered_at
+                or other == target
+                or deal.awaiting_acceptance
+            ):
                 return deal
             # It is in its stage already but the row says it entered later: it left and came
             # back (after a rejection, say); step out at the last moment known, back in then.
-            deal = journey.move(deal, other, pipeline=pipeline, by=by, now=now,
-                                at=time.at(None, "stage_entered_at"))
+            deal = journey.move(
+                deal, other, pipeline=pipeline, by=by, now=now, at=time.at(None, "stage_entered_at")
+            )
         reason = MOVED_BACK if pipeline.is_sales(deal.stage) and not to_sales else ""
-        return journey.move(deal, target, pipeline=pipeline, by=by, now=now, reason=reason,
-                            at=time.at(entered, "stage_entered_at"))
+        return journey.move(
+            deal,
+            target,
+            pipeline=pipeline,
+            by=by,
+            now=now,
+            reason=reason,
+            at=time.at(entered, "stage_entered_at"),
+        )
 
     later = entered is not None and entered > created
     handoff = row.handoff
@@ -98,8 +119,11 @@ def replay(row: ImportedDeal, *, deal_id: int, pipeline: Pipeline, by: str,
         # The file does not say: handed off and accepted on arrival in sales.
         on_entry = later and target == pipeline.first_sales.key
         arrived = entered if on_entry and entered else created
-        handoff = ImportedHandoff(at=arrived, accepted_at=arrived,
-                                  inferred_from="stage_entered_at" if on_entry else "created_at")
+        handoff = ImportedHandoff(
+            at=arrived,
+            accepted_at=arrived,
+            inferred_from="stage_entered_at" if on_entry else "created_at",
+        )
     if sales_sourced:
         if handoff is None and to_sales:
             deal = create(_elsewhere(pipeline, target) if later else target)
@@ -111,21 +135,41 @@ def replay(row: ImportedDeal, *, deal_id: int, pipeline: Pipeline, by: str,
         deal = create(_elsewhere(pipeline, target) if later else target)
     if handoff is not None:
         if deal.stage != pipeline.mql.key:  # sales-sourced, sent back to marketing since
-            deal = journey.move(deal, pipeline.mql.key, pipeline=pipeline, by=by, now=now,
-                                reason=MOVED_BACK, at=time.at(handoff.at, "handoff_at"))
+            deal = journey.move(
+                deal,
+                pipeline.mql.key,
+                pipeline=pipeline,
+                by=by,
+                now=now,
+                reason=MOVED_BACK,
+                at=time.at(handoff.at, "handoff_at"),
+            )
         deal = _handed_off(deal, handoff, row, pipeline, by, now, time)
     deal = move(deal)
     if row.status is Status.WON:
-        return journey.win(deal, pipeline=pipeline, by=by, now=now,
-                           at=time.at(row.closed_at, "won_at"))
+        return journey.win(
+            deal, pipeline=pipeline, by=by, now=now, at=time.at(row.closed_at, "won_at")
+        )
     if row.status is Status.LOST:
-        return journey.lose(deal, by=by, now=now, reason=row.lost_reason or NO_REASON,
-                            at=time.at(row.closed_at, "lost_at"))
+        return journey.lose(
+            deal,
+            by=by,
+            now=now,
+            reason=row.lost_reason or NO_REASON,
+            at=time.at(row.closed_at, "lost_at"),
+        )
     return deal
 
 
-def _handed_off(deal: Deal, handoff: ImportedHandoff, row: ImportedDeal, pipeline: Pipeline,
-                by: str, now: datetime, time: _Timeline) -> Deal:
+def _handed_off(
+    deal: Deal,
+    handoff: ImportedHandoff,
+    row: ImportedDeal,
+    pipeline: Pipeline,
+    by: str,
+    now: datetime,
+    time: _Timeline,
+) -> Deal:
     target = row.stage
     to_sales = pipeline.is_sales(target)
     entered = row.stage_entered_at if row.status is not Status.WON else None
@@ -135,20 +179,29 @@ def _handed_off(deal: Deal, handoff: ImportedHandoff, row: ImportedDeal, pipelin
         landing = pipeline.first_sales.key
     else:
         landing = _elsewhere(pipeline, target) if moves_on else target
-    deal = journey.handoff(deal, pipeline=pipeline, by=handoff.by or by, now=now, at=at,
-                           note=handoff.note, to=landing)
+    deal = journey.handoff(
+        deal, pipeline=pipeline, by=handoff.by or by, now=now, at=at, note=handoff.note, to=landing
+    )
     if handoff.rejected_at is not None:
         if to_sales:
             raise InvalidInput(
                 f"rejected_at: a rejected handoff leaves the deal with marketing, not in {target}"
             )
-        return journey.reject(deal, pipeline=pipeline, by=handoff.rejected_by or by, now=now,
-                              reason=handoff.reason or NO_REASON,
-                              at=time.at(handoff.rejected_at, "rejected_at"))
+        return journey.reject(
+            deal,
+            pipeline=pipeline,
+            by=handoff.rejected_by or by,
+            now=now,
+            reason=handoff.reason or NO_REASON,
+            at=time.at(handoff.rejected_at, "rejected_at"),
+        )
     if handoff.accepted_at is not None:
-        return journey.accept(deal, by=handoff.accepted_by or by, now=now,
-                              at=time.at(handoff.accepted_at,
-                                         handoff.inferred_from or "accepted_at"))
+        return journey.accept(
+            deal,
+            by=handoff.accepted_by or by,
+            now=now,
+            at=time.at(handoff.accepted_at, handoff.inferred_from or "accepted_at"),
+        )
     if not to_sales:
         raise InvalidInput(
             f"handoff_at: a handoff still pending leaves the deal with sales, not in {target}"

@@ -19,11 +19,26 @@ from board.transfer.owners import OwnerNames
 from board.transfer.stage_match import StageMatcher
 
 _STATUS = {
-    "": None, "open": Status.OPEN, "active": Status.OPEN, "inprogress": Status.OPEN,
-    "won": Status.WON, "closedwon": Status.WON, "lost": Status.LOST, "closedlost": Status.LOST,
+    "": None,
+    "open": Status.OPEN,
+    "active": Status.OPEN,
+    "inprogress": Status.OPEN,
+    "won": Status.WON,
+    "closedwon": Status.WON,
+    "lost": Status.LOST,
+    "closedlost": Status.LOST,
 }
-_YES = {"true": True, "yes": True, "y": True, "1": True,
-        "false": False, "no": False, "n": False, "0": False, "": None}
+_YES = {
+    "true": True,
+    "yes": True,
+    "y": True,
+    "1": True,
+    "false": False,
+    "no": False,
+    "n": False,
+    "0": False,
+    "": None,
+}
 _TAG_SPLIT = re.compile(r"[,;]")
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
 
@@ -79,8 +94,15 @@ def check_cells(headers: Sequence[str], cells: Sequence[str]) -> None:
 class RowReader:
     """Reads rows of one import: shared stage and owner answers, one date order."""
 
-    def __init__(self, pipeline: Pipeline, *, currency: str, stages: StageMatcher,
-                 owners: OwnerNames, date_order: DateOrder | None) -> None:
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        *,
+        currency: str,
+        stages: StageMatcher,
+        owners: OwnerNames,
+        date_order: DateOrder | None,
+    ) -> None:
         self.pipeline = pipeline
         self.currency = currency
         self.stages = stages
@@ -90,15 +112,20 @@ class RowReader:
     def read(self, row: Mapping[str, str]) -> ImportedDeal:
         """The deal a row describes; ``row`` maps field names to cell text."""
         get = row.get
-        stage, status = self._stage_and_status(get("stage", ""), get("status", ""),
-                                               get("won_at", ""), get("lost_at", ""))
+        stage, status = self._stage_and_status(
+            get("stage", ""), get("status", ""), get("won_at", ""), get("lost_at", "")
+        )
         pipeline = self.pipeline
-        if status is Status.WON and (stage == pipeline.customer.key
-                                     or not pipeline.is_sales(stage)):
+        if status is Status.WON and (
+            stage == pipeline.customer.key or not pipeline.is_sales(stage)
+        ):
             stage = pipeline.first_sales.key
         close_field = "won_at" if status is Status.WON else "lost_at"
-        closed_at = (self._date(row, close_field) or self._date(row, "close_date")
-                     if status is not Status.OPEN else None)
+        closed_at = (
+            self._date(row, close_field) or self._date(row, "close_date")
+            if status is not Status.OPEN
+            else None
+        )
         # Text fields are validated once, by `journey.new_deal`, when the deal is replayed.
         draft = DealDraft(
             title=get("title", ""),
@@ -123,8 +150,9 @@ class RowReader:
             handoff=self._handoff(row),
         )
 
-    def _stage_and_status(self, stage_cell: str, status_cell: str, won_cell: str,
-                          lost_cell: str) -> tuple[str, Status]:
+    def _stage_and_status(
+        self, stage_cell: str, status_cell: str, won_cell: str, lost_cell: str
+    ) -> tuple[str, Status]:
         folded = status_cell.strip().lower()
         if folded not in _STATUS:
             folded = fold(status_cell)

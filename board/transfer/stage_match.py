@@ -122,7 +122,7 @@ class StageMatcher:
             return self._in(pipeline.get(close), "closest spelling")
         what = f"unknown stage {printable(text)!r}" if text else "no stage"
         raise InvalidInput(
-            f"{what}; map it with --stage-map \"{printable(text) or 'THEIRS'}=STAGE\""
+            f'{what}; map it with --stage-map "{printable(text) or "THEIRS"}=STAGE"'
             f" (stages: {', '.join(pipeline.keys)})"
         )
 

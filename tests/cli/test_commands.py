@@ -9,7 +9,9 @@ from board.cli.context import os_login
 from tests.cli.conftest import NOW, Funnel
 
 
-def test_add_prints_the_new_id_and_ids_are_never_reused(funnel: Funnel, add: Callable[..., int]) -> None:
+def test_add_prints_the_new_id_and_ids_are_never_reused(
+    funnel: Funnel, add: Callable[..., int]
+) -> None:
     assert add("first") == 1
     assert add("second") == 2
     assert funnel("rm", "2", "--yes").exit_code == 0
@@ -17,15 +19,33 @@ def test_add_prints_the_new_id_and_ids_are_never_reused(funnel: Funnel, add: Cal
 
 
 def test_add_json_is_the_documented_deal(funnel: Funnel) -> None:
-    deal: Any = funnel.json("add", "Acme renewal", "--company", "Acme", "--contact", "Ada",
-                            "--value", "12,500.50", "--stage", "consideration", "--source",
-                            "Webinar", "--tag", "q4", "--tag", "VIP", "--note", "warm")
+    deal: Any = funnel.json(
+        "add",
+        "Acme renewal",
+        "--company",
+        "Acme",
+        "--contact",
+        "Ada",
+        "--value",
+        "12,500.50",
+        "--stage",
+        "consideration",
+        "--source",
+        "Webinar",
+        "--tag",
+        "q4",
+        "--tag",
+        "VIP",
+        "--note",
+        "warm",
+    )
     assert deal["id"] == 1 and deal["value"] == "12500.50" and deal["currency"] == "USD"
     assert (deal["stage"], deal["status"], deal["owner"]) == ("consideration", "open", os_login())
     assert (deal["source"], deal["tags"], deal["notes"]) == ("webinar", ["q4", "vip"], "warm")
     assert deal["created_at"] == NOW and deal["version"] == 1 and deal["handoff"] is None
-    assert deal["history"] == [{"at": NOW, "by": os_login(), "kind": "created",
-                                "to": "consideration"}]
+    assert deal["history"] == [
+        {"at": NOW, "by": os_login(), "kind": "created", "to": "consideration"}
+    ]
 
 
 def test_add_back_dated_with_at(funnel: Funnel) -> None:
@@ -45,14 +65,25 @@ def test_full_journey_through_the_handoff(funnel: Funnel, add: Callable[..., int
     assert accepted["handoff"]["accepted_at"] == NOW
     won: Any = funnel.json("won", deal_id, "--value", "22,000")
     assert (won["status"], won["stage"], won["value"], won["won_at"]) == (
-        "won", "customer", "22000.00", NOW)
+        "won",
+        "customer",
+        "22000.00",
+        NOW,
+    )
     reopened: Any = funnel.json("reopen", deal_id)
     assert (reopened["status"], reopened["stage"]) == ("open", "purchase")
     lost: Any = funnel.json("lost", deal_id, "--reason", "went with a competitor")
     assert (lost["status"], lost["lost_reason"]) == ("lost", "went with a competitor")
     shown: Any = funnel.json("show", deal_id)
     assert [e["kind"] for e in shown["history"]] == [
-        "created", "moved", "handoff", "accepted", "won", "reopened", "lost"]
+        "created",
+        "moved",
+        "handoff",
+        "accepted",
+        "won",
+        "reopened",
+        "lost",
+    ]
     assert shown["version"] == 7
 
 
@@ -65,7 +96,9 @@ def test_reject_sends_back_to_mql(funnel: Funnel, add: Callable[..., int]) -> No
     assert rejected["handoff"]["rejected_by"] == os_login()
 
 
-def test_move_back_across_the_line_with_reason_rejects(funnel: Funnel, add: Callable[..., int]) -> None:
+def test_move_back_across_the_line_with_reason_rejects(
+    funnel: Funnel, add: Callable[..., int]
+) -> None:
     deal_id = str(add("x", "--stage", "consideration"))
     funnel("move", deal_id, "purchase")
     moved: Any = funnel.json("move", deal_id, "consideration", "--reason", "too early")
@@ -74,10 +107,26 @@ def test_move_back_across_the_line_with_reason_rejects(funnel: Funnel, add: Call
 
 def test_edit_changes_only_given_fields(funnel: Funnel, add: Callable[..., int]) -> None:
     deal_id = str(add("x", "--tag", "a", "--tag", "b"))
-    edited: Any = funnel.json("edit", deal_id, "--value", "15k", "--owner", "bob", "--tag", "c",
-                              "--untag", "a", "--title", "Acme 2")
+    edited: Any = funnel.json(
+        "edit",
+        deal_id,
+        "--value",
+        "15k",
+        "--owner",
+        "bob",
+        "--tag",
+        "c",
+        "--untag",
+        "a",
+        "--title",
+        "Acme 2",
+    )
     assert (edited["value"], edited["owner"], edited["tags"], edited["title"]) == (
-        "15000.00", "bob", ["b", "c"], "Acme 2")
+        "15000.00",
+        "bob",
+        ["b", "c"],
+        "Acme 2",
+    )
     assert edited["history"][-1]["kind"] == "edited"
     assert set(edited["history"][-1]["changes"]) == {"value", "owner", "tags", "title"}
 
@@ -125,17 +174,33 @@ def test_log_whole_board_and_one_deal(funnel: Funnel, add: Callable[..., int]) -
     second = str(add("b"))
     funnel("move", second, "interest")
     events: Any = funnel.json("log")
-    assert [(e["deal"], e["kind"]) for e in events] == [(1, "created"), (2, "created"), (2, "moved")]
+    assert [(e["deal"], e["kind"]) for e in events] == [
+        (1, "created"),
+        (2, "created"),
+        (2, "moved"),
+    ]
     assert [e["kind"] for e in funnel.json("log", second)] == ["created", "moved"]  # type: ignore[union-attr]
     assert "moved Awareness → Interest" in funnel("log", second).stdout
 
 
 def test_stages_json(funnel: Funnel) -> None:
     stages: Any = funnel.json("stages")
-    assert [s["key"] for s in stages] == ["awareness", "interest", "consideration", "purchase", "customer"]
-    assert stages[3] == {"key": "purchase", "label": "Purchase", "team": "sales",
-                         "question": "I'm ready to buy", "lifecycle": "SQL",
-                         "probability": 0.5, "rot_days": 14}
+    assert [s["key"] for s in stages] == [
+        "awareness",
+        "interest",
+        "consideration",
+        "purchase",
+        "customer",
+    ]
+    assert stages[3] == {
+        "key": "purchase",
+        "label": "Purchase",
+        "team": "sales",
+        "question": "I'm ready to buy",
+        "lifecycle": "SQL",
+        "probability": 0.5,
+        "rot_days": 14,
+    }
     assert "handoff: marketing → sales" in funnel("stages").stdout
 
 
@@ -163,7 +228,8 @@ def test_demo_fills_an_empty_store_once(funnel: Funnel) -> None:
 
 
 def test_rm_asks_when_interactive_and_refuses_without_yes_otherwise(
-        funnel: Funnel, add: Callable[..., int]) -> None:
+    funnel: Funnel, add: Callable[..., int]
+) -> None:
     add("x")
     result = funnel("rm", "1")
     assert result.exit_code == 2 and "--yes" in result.stderr

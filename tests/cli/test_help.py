@@ -26,8 +26,25 @@ COMMANDS = list(walk(cli))
 
 def test_the_tree_has_the_contracted_commands() -> None:
     names = {" ".join(path) for path in COMMANDS}
-    assert {"add", "list", "show", "move", "handoff", "accept", "reject", "won", "lost", "reopen",
-            "edit", "rm", "log", "stages", "demo", "config path", "config show"} <= names
+    assert {
+        "add",
+        "list",
+        "show",
+        "move",
+        "handoff",
+        "accept",
+        "reject",
+        "won",
+        "lost",
+        "reopen",
+        "edit",
+        "rm",
+        "log",
+        "stages",
+        "demo",
+        "config path",
+        "config show",
+    } <= names
 
 
 @pytest.mark.parametrize("path", COMMANDS, ids=" ".join)

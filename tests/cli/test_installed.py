@@ -17,23 +17,32 @@ import pytest
 FUNNEL = str(Path(sys.executable).with_name("funnel"))
 
 
-def run(db: Path, *args: str, timeout: float = 30, **kw: object) -> subprocess.CompletedProcess[str]:
+def run(
+    db: Path, *args: str, timeout: float = 30, **kw: object
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FUNNEL_DB": str(db), "FUNNEL_CONFIG": str(db.parent / "funnel.toml")}
-    return subprocess.run([FUNNEL, *args], capture_output=True, text=True, env=env, check=False,
-                          timeout=timeout, **kw)  # type: ignore[call-overload]
+    return subprocess.run(
+        [FUNNEL, *args], capture_output=True, text=True, env=env, check=False, timeout=timeout, **kw
+    )  # type: ignore[call-overload]
 
 
 @contextmanager
 def lock_held(db: Path) -> Iterator[subprocess.Popen[str]]:
     """Another process holding the store's write lock (mid-change of deal 1) until exit."""
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from storage import open_repository\n"
-         "repo = open_repository(Path(sys.argv[1]))\n"
-         "def hold(deal):\n"
-         "    print('holding', flush=True); time.sleep(30); return deal\n"
-         "repo.change(1, hold)\n", str(db)],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from storage import open_repository\n"
+            "repo = open_repository(Path(sys.argv[1]))\n"
+            "def hold(deal):\n"
+            "    print('holding', flush=True); time.sleep(30); return deal\n"
+            "repo.change(1, hold)\n",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
         yield holder
@@ -58,8 +67,13 @@ def test_exit_codes_of_the_real_binary(db: Path) -> None:
 
 def test_python_dash_m_board_is_the_same_command(db: Path) -> None:
     env = {**os.environ, "FUNNEL_DB": str(db)}
-    out = subprocess.run([sys.executable, "-m", "board", "add", "via module", "--json"],
-                         capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "board", "add", "via module", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     assert orjson.loads(out.stdout)["title"] == "via module"
 
 
@@ -78,8 +92,12 @@ def test_locked_store_is_exit_3_with_the_holder(db: Path) -> None:
 
 def test_a_closed_pipe_is_not_an_error(db: Path) -> None:
     assert run(db, "demo", "--count", "300").returncode == 0
-    listing = subprocess.Popen([FUNNEL, "list", "--status", "all"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env={**os.environ, "FUNNEL_DB": str(db)})
+    listing = subprocess.Popen(
+        [FUNNEL, "list", "--status", "all"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "FUNNEL_DB": str(db)},
+    )
     assert listing.stdout is not None
     listing.stdout.readline()
     listing.stdout.close()
@@ -90,8 +108,12 @@ def test_a_closed_pipe_is_not_an_error(db: Path) -> None:
 def test_concurrent_cli_writers_lose_nothing(db: Path) -> None:
     run(db, "stages")
     script = "\n".join(f"{FUNNEL} add 'w{{w}}-{i}' >/dev/null || exit 1" for i in range(25))
-    writers = [subprocess.Popen(["sh", "-c", script.replace("{w}", str(w))],
-                                env={**os.environ, "FUNNEL_DB": str(db)}) for w in range(4)]
+    writers = [
+        subprocess.Popen(
+            ["sh", "-c", script.replace("{w}", str(w))], env={**os.environ, "FUNNEL_DB": str(db)}
+        )
+        for w in range(4)
+    ]
     assert [w.wait(timeout=120) for w in writers] == [0, 0, 0, 0]
     deals = orjson.loads(run(db, "list", "--json").stdout)
     assert len(deals) == 100
@@ -103,8 +125,12 @@ def test_sigterm_while_waiting_for_the_lock_leaves_the_store_intact(db: Path) ->
     assert run(db, "add", "x").returncode == 0
     before = db.read_bytes()
     with lock_held(db):
-        waiter = subprocess.Popen([FUNNEL, "add", "y"], env={**os.environ, "FUNNEL_DB": str(db)},
-                                  stderr=subprocess.PIPE, text=True)
+        waiter = subprocess.Popen(
+            [FUNNEL, "add", "y"],
+            env={**os.environ, "FUNNEL_DB": str(db)},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         time.sleep(0.5)
         waiter.send_signal(signal.SIGTERM)
         waiter.wait(timeout=10)

@@ -36,21 +36,33 @@ def test_every_readme_command_runs(tmp_path: Path) -> None:
     shutil.copy(FIXTURES / "hubspot_deals.csv", tmp_path / "hubspot-deals.csv")
     shutil.copy(FIXTURES / "pipedrive_deals.csv", tmp_path / "pipedrive-deals.csv")
     (tmp_path / "sheet.csv").write_text(
-        "Deal,Client,Amount (EUR),Stage\nPilot for Hooli,Hooli,\"4,500\",interest\n",
-        encoding="utf-8")
+        'Deal,Client,Amount (EUR),Stage\nPilot for Hooli,Hooli,"4,500",interest\n', encoding="utf-8"
+    )
     bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-           "FUNNEL_DB": str(tmp_path / "team" / "board.json"),
-           "FUNNEL_CONFIG": str(tmp_path / "funnel.toml"),
-           "FUNNEL_NOW": "2026-11-20T12:00:00Z"}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "FUNNEL_DB": str(tmp_path / "team" / "board.json"),
+        "FUNNEL_CONFIG": str(tmp_path / "funnel.toml"),
+        "FUNNEL_NOW": "2026-11-20T12:00:00Z",
+    }
     for command in README_COMMANDS:
-        result = subprocess.run(shlex.split(command), cwd=tmp_path, env=env, capture_output=True,
-                                text=True, timeout=60, check=False)
+        result = subprocess.run(
+            shlex.split(command),
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert result.returncode == 0, f"$ {command}\n{result.stderr}"
         assert "Traceback" not in result.stderr
 
 
-LINKS = sorted(set(re.findall(r"\]\(([^)#:]+)\)", (ROOT / "README.md").read_text(encoding="utf-8"))))
+LINKS = sorted(
+    set(re.findall(r"\]\(([^)#:]+)\)", (ROOT / "README.md").read_text(encoding="utf-8")))
+)
 
 
 def test_the_readme_links_its_documents() -> None:

@@ -20,7 +20,8 @@ def _modules_after_import(statement: str) -> set[str]:
 
 def test_domain_modules_import_no_framework() -> None:
     core = [
-        f"board.{info.name}" for info in pkgutil.iter_modules(board.__path__)
+        f"board.{info.name}"
+        for info in pkgutil.iter_modules(board.__path__)
         if info.name not in {"cli", "__main__"}
     ]
     assert "board.journey" in core and "board.codec" in core

@@ -13,21 +13,56 @@ from board.demo import demo_deals
 from board.errors import InvalidInput
 from tests.domain.conftest import T0, P, hours, make
 
-KEYS = ["id", "title", "company", "contact", "value", "currency", "stage", "owner", "source",
-        "tags", "notes", "status", "lost_reason", "created_at", "updated_at", "stage_entered_at",
-        "won_at", "lost_at", "version", "handoff", "history"]
+KEYS = [
+    "id",
+    "title",
+    "company",
+    "contact",
+    "value",
+    "currency",
+    "stage",
+    "owner",
+    "source",
+    "tags",
+    "notes",
+    "status",
+    "lost_reason",
+    "created_at",
+    "updated_at",
+    "stage_entered_at",
+    "won_at",
+    "lost_at",
+    "version",
+    "handoff",
+    "history",
+]
 
 
 def test_shape_is_the_documented_contract() -> None:
-    deal = journey.handoff(make(value=Decimal("12500")), pipeline=P,
-                           by="maya", now=hours(1), note="hi")
+    deal = journey.handoff(
+        make(value=Decimal("12500")), pipeline=P, by="maya", now=hours(1), note="hi"
+    )
     doc = codec.deal_to_json(deal)
     assert list(doc) == KEYS
     assert doc["value"] == "12500.00" and doc["created_at"] == "2026-11-02T09:00:00Z"
-    assert set(doc["handoff"]) == {"at", "by", "note", "accepted_at", "accepted_by",
-                                   "rejected_at", "rejected_by", "reason"}
-    assert doc["history"][1] == {"at": "2026-11-02T10:00:00Z", "by": "maya", "kind": "handoff",
-                                 "from": "consideration", "to": "purchase", "note": "hi"}
+    assert set(doc["handoff"]) == {
+        "at",
+        "by",
+        "note",
+        "accepted_at",
+        "accepted_by",
+        "rejected_at",
+        "rejected_by",
+        "reason",
+    }
+    assert doc["history"][1] == {
+        "at": "2026-11-02T10:00:00Z",
+        "by": "maya",
+        "kind": "handoff",
+        "from": "consideration",
+        "to": "purchase",
+        "note": "hi",
+    }
     assert "history" not in codec.deal_to_json(deal, history=False)
 
 
@@ -36,15 +71,22 @@ def test_every_demo_deal_round_trips_through_json() -> None:
         assert codec.deal_from_json(orjson.loads(orjson.dumps(codec.deal_to_json(deal)))) == deal
 
 
-@pytest.mark.parametrize(("mutate", "message"), [
-    (lambda d: d.pop("title"), "missing field 'title'"),
-    (lambda d: d.update(id=0), "id: must be a positive"),
-    (lambda d: d.update(value="-5"), "must not be negative"),
-    (lambda d: d.update(status="maybe"), "status"),
-    (lambda d: d.update(created_at="yesterday"), "created_at"),
-    (lambda d: d.update(history=[{"at": "2026-01-01T00:00:00Z", "by": "x", "kind": "teleported"}]),
-     "unknown event kind"),
-])
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.pop("title"), "missing field 'title'"),
+        (lambda d: d.update(id=0), "id: must be a positive"),
+        (lambda d: d.update(value="-5"), "must not be negative"),
+        (lambda d: d.update(status="maybe"), "status"),
+        (lambda d: d.update(created_at="yesterday"), "created_at"),
+        (
+            lambda d: d.update(
+                history=[{"at": "2026-01-01T00:00:00Z", "by": "x", "kind": "teleported"}]
+            ),
+            "unknown event kind",
+        ),
+    ],
+)
 def test_bad_documents_name_the_field(mutate: object, message: str) -> None:
     doc = codec.deal_to_json(make())
     mutate(doc)  # type: ignore[operator]
@@ -61,4 +103,9 @@ def test_demo_is_deterministic_and_realistic() -> None:
     assert {"handoff", "accepted", "rejected", "won", "lost"} <= kinds
     assert len({d.owner for d in deals}) >= 4
     assert all(d.created_at >= T0 - timedelta(days=183) for d in deals)
-    assert {d.stage for d in deals if d.is_open} >= {"awareness", "interest", "consideration", "purchase"}
+    assert {d.stage for d in deals if d.is_open} >= {
+        "awareness",
+        "interest",
+        "consideration",
+        "purchase",
+    }

@@ -19,7 +19,12 @@ def kinds(deal: Deal) -> list[str]:
 def test_new_deal_defaults_to_first_stage_and_creator() -> None:
     deal = journey.new_deal(DealDraft("Acme"), deal_id=7, pipeline=P, by="maya", now=T0)
     assert (deal.id, deal.stage, deal.owner, deal.status, deal.version) == (
-        7, "awareness", "maya", Status.OPEN, 1)
+        7,
+        "awareness",
+        "maya",
+        Status.OPEN,
+        1,
+    )
     assert deal.created_at == deal.stage_entered_at == deal.updated_at == T0
     assert kinds(deal) == ["created"]
     assert not deal.sales_sourced and deal.handoff is None
@@ -81,7 +86,9 @@ def test_reject_sends_back_to_mql_and_can_be_handed_off_again(mql: Deal) -> None
     assert not rejected.awaiting_acceptance
     with pytest.raises(RuleViolation, match="rejected"):
         journey.accept(rejected, by="sam", now=hours(3))
-    again = journey.handoff(rejected, pipeline=P, by="maya", now=hours(5), note="now they have budget")
+    again = journey.handoff(
+        rejected, pipeline=P, by="maya", now=hours(5), note="now they have budget"
+    )
     assert again.awaiting_acceptance and again.handoff is not None and again.handoff.at == hours(5)
     assert kinds(again) == ["created", "handoff", "rejected", "handoff"]
 
@@ -102,23 +109,30 @@ def test_moving_a_pending_deal_back_is_a_rejection(mql: Deal) -> None:
 
 
 def test_moving_an_accepted_deal_back_needs_a_reason(mql: Deal) -> None:
-    accepted = journey.accept(journey.handoff(mql, pipeline=P, by="m", now=hours(1)),
-                              by="sam", now=hours(2))
+    accepted = journey.accept(
+        journey.handoff(mql, pipeline=P, by="m", now=hours(1)), by="sam", now=hours(2)
+    )
     with pytest.raises(RuleViolation, match="needs a reason"):
         journey.move(accepted, "consideration", pipeline=P, by="sam", now=hours(3))
-    back = journey.move(accepted, "consideration", pipeline=P, by="sam", now=hours(3),
-                        reason="nurture")
+    back = journey.move(
+        accepted, "consideration", pipeline=P, by="sam", now=hours(3), reason="nurture"
+    )
     assert back.stage == "consideration" and back.history[-1].data["reason"] == "nurture"
 
 
 def test_moving_on_within_sales_accepts_a_pending_handoff() -> None:
     from board.stages import Pipeline, Stage, Team
 
-    five = Pipeline((*P.stages[:3],
-                     Stage("proposal", "Proposal", Team.SALES, "", "SQL", Decimal("0.4"), 14),
-                     *P.stages[3:]))
-    deal = journey.new_deal(DealDraft("x", stage="consideration"), deal_id=1, pipeline=five,
-                            by="m", now=T0)
+    five = Pipeline(
+        (
+            *P.stages[:3],
+            Stage("proposal", "Proposal", Team.SALES, "", "SQL", Decimal("0.4"), 14),
+            *P.stages[3:],
+        )
+    )
+    deal = journey.new_deal(
+        DealDraft("x", stage="consideration"), deal_id=1, pipeline=five, by="m", now=T0
+    )
     handed = journey.handoff(deal, pipeline=five, by="m", now=hours(1))
     assert handed.stage == "proposal"
     moved = journey.move(handed, "purchase", pipeline=five, by="sam", now=hours(2))
@@ -130,7 +144,11 @@ def test_win_accepts_pending_and_sets_value(mql: Deal) -> None:
     handed = journey.handoff(mql, pipeline=P, by="maya", now=hours(1))
     won = journey.win(handed, pipeline=P, by="sam", now=hours(2), value=Decimal("9000"))
     assert (won.status, won.stage, won.won_at, won.value) == (
-        Status.WON, "customer", hours(2), Decimal("9000.00"))
+        Status.WON,
+        "customer",
+        hours(2),
+        Decimal("9000.00"),
+    )
     assert kinds(won) == ["created", "handoff", "accepted", "won"]
 
 
@@ -149,7 +167,11 @@ def test_lost_needs_reason_and_closed_deals_refuse_changes(mql: Deal) -> None:
         journey.lose(mql, by="maya", now=hours(1), reason="")
     lost = journey.lose(mql, by="maya", now=hours(1), reason="went dark")
     assert (lost.status, lost.lost_at, lost.lost_reason, lost.stage) == (
-        Status.LOST, hours(1), "went dark", "consideration")
+        Status.LOST,
+        hours(1),
+        "went dark",
+        "consideration",
+    )
     for action in (
         lambda: journey.move(lost, "interest", pipeline=P, by="m", now=hours(2)),
         lambda: journey.handoff(lost, pipeline=P, by="m", now=hours(2)),
@@ -176,11 +198,13 @@ def test_reopen_of_a_deal_created_as_customer_goes_to_first_sales_stage() -> Non
 
 
 def test_edit_records_changes_and_refuses_no_op(mql: Deal) -> None:
-    edited = journey.edit(mql, DealChanges(value=Decimal("1500"), tags=("VIP", "vip", "q4")),
-                          by="sam", now=hours(1))
+    edited = journey.edit(
+        mql, DealChanges(value=Decimal("1500"), tags=("VIP", "vip", "q4")), by="sam", now=hours(1)
+    )
     assert edited.value == Decimal("1500.00") and edited.tags == ("vip", "q4")
     assert edited.history[-1].data == {
-        "changes": {"value": ["0.00", "1500.00"], "tags": [[], ["vip", "q4"]]}}
+        "changes": {"value": ["0.00", "1500.00"], "tags": [[], ["vip", "q4"]]}
+    }
     with pytest.raises(RuleViolation, match="nothing to change"):
         journey.edit(edited, DealChanges(value=Decimal("1500")), by="sam", now=hours(2))
 
@@ -195,7 +219,9 @@ def test_at_cannot_be_in_the_future_or_before_the_previous_event(mql: Deal) -> N
         journey.accept(handed, by="s", now=hours(10), at=hours(1))
 
 
-@pytest.mark.parametrize("title", ["", "   ", "x" * 201, "bad\x1b[31mred", "nul\x00", "rtl\u202eevil"])
+@pytest.mark.parametrize(
+    "title", ["", "   ", "x" * 201, "bad\x1b[31mred", "nul\x00", "rtl\u202eevil"]
+)
 def test_bad_titles_are_refused(title: str) -> None:
     with pytest.raises(InvalidInput):
         journey.new_deal(DealDraft(title), deal_id=1, pipeline=P, by="m", now=T0)

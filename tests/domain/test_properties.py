@@ -41,7 +41,9 @@ def _apply(deal: Deal, action: str, stage: str, now: object) -> Deal:
 
 @settings(max_examples=150, deadline=None)
 @given(start=st.sampled_from(P.keys[:-1]), actions=ACTIONS)
-def test_invariants_hold_whatever_people_do(start: str, actions: list[tuple[str, str, int]]) -> None:
+def test_invariants_hold_whatever_people_do(
+    start: str, actions: list[tuple[str, str, int]]
+) -> None:
     deal = journey.new_deal(DealDraft("x", stage=start), deal_id=1, pipeline=P, by="rep", now=T0)
     now = T0
     for action, stage, gap in actions:
@@ -57,10 +59,13 @@ def test_invariants_hold_whatever_people_do(start: str, actions: list[tuple[str,
     assert times == sorted(times)
     assert deal.stage in P
     assert (deal.status is Status.WON) == (deal.won_at is not None) == (deal.stage == "customer")
-    assert (deal.status is Status.LOST) == (deal.lost_at is not None) == (deal.lost_reason is not None)
+    assert (
+        (deal.status is Status.LOST) == (deal.lost_at is not None) == (deal.lost_reason is not None)
+    )
     if deal.awaiting_acceptance:
         assert (P.is_sales(deal.stage) and deal.history[-1].kind is EventKind.HANDOFF) or any(
-            e.kind is EventKind.HANDOFF for e in deal.history)
+            e.kind is EventKind.HANDOFF for e in deal.history
+        )
     if deal.is_open and not P.is_sales(deal.stage):
         assert not deal.awaiting_acceptance
     assert codec.deal_from_json(codec.deal_to_json(deal)) == deal

@@ -13,19 +13,44 @@ from board.text import clean_line, clean_login, clean_notes, printable, strip_co
 from board.timestamps import age_text, check_not_future, from_iso, iso, parse_moment
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("12500", "12500.00"), ("12,500.50", "12500.50"), ("12.5k", "12500.00"),
-    ("$12,500.00", "12500.00"), ("1.5M", "1500000.00"), (" 0 ", "0.00"), (".5", "0.50"),
-    ("USD 99.99", "99.99"), ("€1,000", "1000.00"), ("1.23456k", "1234.56"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("12500", "12500.00"),
+        ("12,500.50", "12500.50"),
+        ("12.5k", "12500.00"),
+        ("$12,500.00", "12500.00"),
+        ("1.5M", "1500000.00"),
+        (" 0 ", "0.00"),
+        (".5", "0.50"),
+        ("USD 99.99", "99.99"),
+        ("€1,000", "1000.00"),
+        ("1.23456k", "1234.56"),
+    ],
+)
 def test_parse_money_accepts_what_people_type(raw: str, expected: str) -> None:
     assert money_text(parse_money(raw)) == expected
 
 
-@pytest.mark.parametrize("raw", [
-    "-1", "nan", "NaN", "inf", "-inf", "1.234", "12,50", "1e3", "", "abc", "1.2.3", "1e999",
-    "1.234567k", "1000000000000",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "-1",
+        "nan",
+        "NaN",
+        "inf",
+        "-inf",
+        "1.234",
+        "12,50",
+        "1e3",
+        "",
+        "abc",
+        "1.2.3",
+        "1e999",
+        "1.234567k",
+        "1000000000000",
+    ],
+)
 def test_parse_money_refuses_bad_amounts(raw: str) -> None:
     with pytest.raises(InvalidInput):
         parse_money(raw)
@@ -39,8 +64,9 @@ def test_money_display() -> None:
     assert money_display(Decimal("10"), "SEK") == "10 SEK"
 
 
-@pytest.mark.parametrize("bad", ["\x1b[2J", "a\x00b", "\x07", "x\x9bm", "\u202eabc", "\u2066x",
-                                 "line\nbreak", "\x7f"])
+@pytest.mark.parametrize(
+    "bad", ["\x1b[2J", "a\x00b", "\x07", "x\x9bm", "\u202eabc", "\u2066x", "line\nbreak", "\x7f"]
+)
 def test_one_line_fields_refuse_control_characters(bad: str) -> None:
     with pytest.raises(InvalidInput, match="control character"):
         clean_line(bad, "title")
@@ -93,9 +119,17 @@ def test_future_moments_are_refused_but_small_skew_is_forgiven() -> None:
     assert check_not_future(parse_moment("2026-11-20T00:00:30Z"), now) == now
 
 
-@pytest.mark.parametrize(("seconds", "text"), [
-    (59, "0m"), (600, "10m"), (3600 * 5, "5h"), (86400 * 3, "3d"), (86400 * 100, "14w"),
-    (86400 * 800, "2y"), (-5, "0m"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (59, "0m"),
+        (600, "10m"),
+        (3600 * 5, "5h"),
+        (86400 * 3, "3d"),
+        (86400 * 100, "14w"),
+        (86400 * 800, "2y"),
+        (-5, "0m"),
+    ],
+)
 def test_age_text(seconds: float, text: str) -> None:
     assert age_text(seconds) == text

@@ -18,8 +18,7 @@ from board.timestamps import parse_moment
 from storage import open_repository
 from tests.e2e.tmux import Tmux, have_tmux
 
-pytestmark = [pytest.mark.tmux,
-              pytest.mark.skipif(not have_tmux(), reason="tmux is not installed")]
+pytestmark = [pytest.mark.tmux, pytest.mark.skipif(not have_tmux(), reason="tmux is not installed")]
 
 FUNNEL = str(Path(sys.executable).with_name("funnel"))
 
@@ -41,8 +40,14 @@ def env_for(db: Path) -> dict[str, str]:
 
 
 def cli(db: Path, *args: str) -> str:
-    out = subprocess.run([FUNNEL, *args], env={**os.environ, **env_for(db)}, check=True,
-                         capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [FUNNEL, *args],
+        env={**os.environ, **env_for(db)},
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     return out.stdout
 
 
@@ -89,8 +94,8 @@ def _column_count(screen: str, label: str) -> str:
     for row, line in enumerate(lines):
         if label in line:
             col = line.index(label)
-            for below in lines[row + 1: row + 4]:
-                cell = below[col - 4: col + 12]
+            for below in lines[row + 1 : row + 4]:
+                cell = below[col - 4 : col + 12]
                 if "deal" in cell:
                     return cell.split("$")[0].strip(" │┃")
     return ""
@@ -105,11 +110,22 @@ def test_hostile_titles_render_literally(db: Path, term: Tmux) -> None:
     now = parse_moment("2026-11-20T12:00:00Z")
     template = demo_deals(DEFAULT_PIPELINE, now, count=1)[0]
     repo = open_repository(db)
-    repo.add_many(lambda first: [
-        dataclasses.replace(template, id=first + i, title=title, stage="awareness",
-                            status=template.status.OPEN, won_at=None, lost_at=None,
-                            lost_reason=None, handoff=None)
-        for i, title in enumerate(HOSTILE)])
+    repo.add_many(
+        lambda first: [
+            dataclasses.replace(
+                template,
+                id=first + i,
+                title=title,
+                stage="awareness",
+                status=template.status.OPEN,
+                won_at=None,
+                lost_at=None,
+                lost_reason=None,
+                handoff=None,
+            )
+            for i, title in enumerate(HOSTILE)
+        ]
+    )
     term.width = 250
     term.start(FUNNEL, env_for(db))
     term.wait_for("[bold]x")

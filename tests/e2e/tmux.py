@@ -19,17 +19,32 @@ class Tmux:
         self.width, self.height = width, height
 
     def _tmux(self, *args: str) -> str:
-        result = subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True,
-                                text=True, timeout=10, check=True)
+        result = subprocess.run(
+            ["tmux", "-S", self.socket, *args],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
         return result.stdout
 
     def start(self, command: str, env: dict[str, str]) -> None:
         """Run ``command`` in a fresh session of the given size, with ``env`` exported."""
         exports = " ".join(f"{key}='{value}'" for key, value in env.items())
-        self._tmux("-f", "/dev/null", "new-session", "-d", "-s", self.session,
-                   "-x", str(self.width), "-y", str(self.height),
-                   # COLUMNS/LINES inherited from a test runner would override the pane size.
-                   f"env -u COLUMNS -u LINES {exports} TERM=xterm-256color {command}; sleep 30")
+        self._tmux(
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            self.session,
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            # COLUMNS/LINES inherited from a test runner would override the pane size.
+            f"env -u COLUMNS -u LINES {exports} TERM=xterm-256color {command}; sleep 30",
+        )
 
     def keys(self, *keys: str) -> None:
         """Send keys as tmux names them (``Enter``, ``Escape``, ``S-Right``, ``q``)."""
@@ -57,8 +72,9 @@ class Tmux:
 
     def close(self) -> None:
         """Kill the session and its server."""
-        subprocess.run(["tmux", "-S", self.socket, "kill-server"], capture_output=True,
-                       timeout=10, check=False)
+        subprocess.run(
+            ["tmux", "-S", self.socket, "kill-server"], capture_output=True, timeout=10, check=False
+        )
 
 
 def have_tmux() -> bool:

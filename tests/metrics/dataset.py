@@ -26,10 +26,10 @@ def at(month: int, day: int, hour: int = 0) -> datetime:
     return datetime(2026, month, day, hour, tzinfo=UTC)
 
 
-def _new(deal_id: int, title: str, stage: str, when: datetime, value: int, owner: str,
-         company: str = "") -> Deal:
-    draft = DealDraft(title=title, company=company, value=Decimal(value), stage=stage,
-                      owner=owner)
+def _new(
+    deal_id: int, title: str, stage: str, when: datetime, value: int, owner: str, company: str = ""
+) -> Deal:
+    draft = DealDraft(title=title, company=company, value=Decimal(value), stage=stage, owner=owner)
     return journey.new_deal(draft, deal_id=deal_id, pipeline=P, by=owner, now=NOW, at=when)
 
 
@@ -78,8 +78,7 @@ def october_deals() -> list[Deal]:
     d2 = _handoff(d2, at(10, 6))
     # D3 (sam): sales-sourced lead of Oct 10, won Oct 25 00:00 (the last week's first second),
     # 15-day cycle.
-    d3 = _win(_new(3, "Initech seats", "purchase", at(10, 10), 8_000, "sam", "Initech"),
-              at(10, 25))
+    d3 = _win(_new(3, "Initech seats", "purchase", at(10, 10), 8_000, "sam", "Initech"), at(10, 25))
     # D4 (maya): won in September, reopened Oct 10, lost Oct 12: lost in October, not won.
     d4 = _new(4, "Umbrella migration", "awareness", at(9, 1), 20_000, "maya", "Umbrella")
     d4 = _accept(_handoff(_move(d4, "consideration", at(9, 2)), at(9, 3)), at(9, 4))
@@ -95,8 +94,9 @@ def october_deals() -> list[Deal]:
     d6 = _handoff(_move(d6, "consideration", at(10, 21)), at(10, 31, 20))
     d6 = _accept(d6, at(11, 2, 8))
     # D7 (maya): a lead of Oct 25, lost the next day without leaving awareness.
-    d7 = _lose(_new(7, "Soylent plan", "awareness", at(10, 25), 2_000, "maya", "Soylent"),
-               at(10, 26))
+    d7 = _lose(
+        _new(7, "Soylent plan", "awareness", at(10, 25), 2_000, "maya", "Soylent"), at(10, 26)
+    )
     # D8 (priya): created in November: on the board now, nothing in October.
     d8 = _new(8, "Tyrell deal", "awareness", at(11, 3), 1_000, "priya", "Tyrell")
     # D9 (priya): MQL at the window's first second; handed off 6 h later; won 4 h after that
@@ -130,7 +130,14 @@ def october_spend() -> list[Spend]:
         (4, "700", "sales", at(11, 1), ""),
     ]
     return [
-        new_spend(spend_id=i, amount=Decimal(amount), team=team, on=on, by="maya", now=NOW,
-                  channel=channel)
+        new_spend(
+            spend_id=i,
+            amount=Decimal(amount),
+            team=team,
+            on=on,
+            by="maya",
+            now=NOW,
+            channel=channel,
+        )
         for i, amount, team, on, channel in entries
     ]

@@ -13,8 +13,9 @@ from tests.metrics.dataset import NOW, OCTOBER, SETTINGS, at, october_deals, oct
 
 @pytest.fixture(scope="module")
 def october() -> Metrics:
-    return compute_metrics(october_deals(), october_spend(), settings=SETTINGS,
-                           window=OCTOBER, now=NOW)
+    return compute_metrics(
+        october_deals(), october_spend(), settings=SETTINGS, window=OCTOBER, now=NOW
+    )
 
 
 def test_marketing(october: Metrics) -> None:
@@ -25,8 +26,9 @@ def test_marketing(october: Metrics) -> None:
 
 
 def test_stage_conversion_follows_the_cohort_to_the_furthest_stage(october: Metrics) -> None:
-    steps = [(s.from_stage, s.to_stage, s.reached_from, s.reached_to)
-             for s in october.stage_conversion]
+    steps = [
+        (s.from_stage, s.to_stage, s.reached_from, s.reached_to) for s in october.stage_conversion
+    ]
     assert steps == [
         ("awareness", "interest", 6, 5),  # D7 never left awareness
         ("interest", "consideration", 5, 5),  # D3 (created in purchase) counts as past them
@@ -98,8 +100,9 @@ def test_budget(october: Metrics) -> None:
 
 
 def test_one_owner() -> None:
-    maya = compute_metrics(october_deals(), october_spend(), settings=SETTINGS,
-                           window=OCTOBER, now=NOW, owner="maya")  # D1, D4, D7
+    maya = compute_metrics(
+        october_deals(), october_spend(), settings=SETTINGS, window=OCTOBER, now=NOW, owner="maya"
+    )  # D1, D4, D7
     assert (maya.leads, maya.mqls, maya.mql_to_sql_rate) == (1, 0, None)
     assert (maya.handoffs, maya.sqls, maya.rejections, maya.sla_breaches) == (2, 1, 1, 1)
     assert maya.median_hours_to_handoff == pytest.approx((177 + 48) / 2)
@@ -117,16 +120,38 @@ def test_one_owner() -> None:
 
 def test_an_empty_window_is_all_zeros_and_undefined_ratios() -> None:
     january = Window(datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 2, 1, tzinfo=UTC))
-    m = compute_metrics(october_deals(), october_spend(), settings=SETTINGS, window=january,
-                        now=NOW)
-    counts = (m.leads, m.mqls, m.handoffs, m.sqls, m.rejections, m.sla_breaches, m.won,
-              m.lost, m.customers_to_date)
+    m = compute_metrics(
+        october_deals(), october_spend(), settings=SETTINGS, window=january, now=NOW
+    )
+    counts = (
+        m.leads,
+        m.mqls,
+        m.handoffs,
+        m.sqls,
+        m.rejections,
+        m.sla_breaches,
+        m.won,
+        m.lost,
+        m.customers_to_date,
+    )
     assert counts == (0,) * 9
     assert m.revenue == m.marketing_spend == m.sales_spend == 0
-    undefined = (m.mql_to_sql_rate, m.handoff_acceptance_rate, m.median_hours_to_handoff,
-                 m.median_hours_to_accept, m.win_rate, m.avg_deal_size, m.sales_cycle_days,
-                 m.velocity_per_day, m.cpl, m.cac, m.clv, m.clv_to_cac,
-                 m.marketing_spend_pct, m.sales_spend_pct)
+    undefined = (
+        m.mql_to_sql_rate,
+        m.handoff_acceptance_rate,
+        m.median_hours_to_handoff,
+        m.median_hours_to_accept,
+        m.win_rate,
+        m.avg_deal_size,
+        m.sales_cycle_days,
+        m.velocity_per_day,
+        m.cpl,
+        m.cac,
+        m.clv,
+        m.clv_to_cac,
+        m.marketing_spend_pct,
+        m.sales_spend_pct,
+    )
     assert undefined == (None,) * len(undefined)
     assert all(step.rate is None for step in m.stage_conversion)
     assert m.open_deals == 4  # the board now does not depend on the window
@@ -153,8 +178,9 @@ def test_instant_wins_have_no_velocity() -> None:
     from board.deal import DealDraft
 
     draft = DealDraft(title="Walk-in", value=Decimal(500), stage="customer")
-    deal = journey.new_deal(draft, deal_id=1, pipeline=SETTINGS.pipeline, by="sam", now=NOW,
-                            at=at(10, 3))
+    deal = journey.new_deal(
+        draft, deal_id=1, pipeline=SETTINGS.pipeline, by="sam", now=NOW, at=at(10, 3)
+    )
     m = compute_metrics([deal], [], settings=SETTINGS, window=OCTOBER, now=NOW)
     assert (m.won, m.revenue, m.sales_cycle_days) == (1, Decimal(500), 0.0)
     assert m.velocity_per_day is None
@@ -166,9 +192,9 @@ def test_a_pending_handoff_is_judged_at_now_when_until_is_later() -> None:
     d6_before_the_accept = [d for d in deals if d.id == 2]  # D2: pending since Oct 6
     early_now = at(10, 6, 20)  # 20 h after the handoff: not late yet
     future = Window(at(10, 1), at(12, 1))
-    m = compute_metrics(d6_before_the_accept, [], settings=SETTINGS, window=future,
-                        now=early_now)
+    m = compute_metrics(d6_before_the_accept, [], settings=SETTINGS, window=future, now=early_now)
     assert (m.handoffs, m.sla_breaches) == (1, 0)
-    later = compute_metrics(d6_before_the_accept, [], settings=SETTINGS, window=future,
-                            now=at(10, 7, 1))
+    later = compute_metrics(
+        d6_before_the_accept, [], settings=SETTINGS, window=future, now=at(10, 7, 1)
+    )
     assert later.sla_breaches == 1

@@ -18,8 +18,9 @@ SnapCompare = Callable[..., bool]
 
 
 def october(owner: str | None = None) -> Metrics:
-    return compute_metrics(october_deals(), october_spend(), settings=SETTINGS,
-                           window=OCTOBER, now=NOW, owner=owner)
+    return compute_metrics(
+        october_deals(), october_spend(), settings=SETTINGS, window=OCTOBER, now=NOW, owner=owner
+    )
 
 
 class PanelApp(App[None]):
@@ -67,14 +68,15 @@ async def test_the_groups_show_the_figures() -> None:
         # the funnel: label, conversion from the stage above, bar, deals reaching it
         assert marketing[2].startswith("Awareness") and marketing[2].endswith(" 6")
         assert marketing[3].split()[:2] == ["Interest", "83%"]
-        assert "handoff" in marketing[5] and set(marketing[5].replace("handoff", "")) <= {
-            "╌", " "}
+        assert "handoff" in marketing[5] and set(marketing[5].replace("handoff", "")) <= {"╌", " "}
         assert marketing[7].split()[:2] == ["Customer", "20%"]
         assert all(len(line) <= 34 for line in marketing)
         handoff = text_of(app, "#metrics-handoff")
         assert handoff.splitlines()[1:4] == [
-            "Handoffs".ljust(33) + "8", "Accepted (SQLs)".ljust(33) + "3",
-            "Rejected".ljust(33) + "1"]
+            "Handoffs".ljust(33) + "8",
+            "Accepted (SQLs)".ljust(33) + "3",
+            "Rejected".ljust(33) + "1",
+        ]
         assert handoff.splitlines()[-1].endswith("⚠ 5")  # flagged by a glyph, not colour only
         sales = text_of(app, "#metrics-sales")
         assert "Win rate" in sales and "57.1%" in sales
@@ -139,12 +141,16 @@ def test_wide_stage_labels_keep_the_funnel_aligned() -> None:
     from board.settings import settings_from_mapping
     from screens.metrics_panel import marketing_content
 
-    settings = settings_from_mapping({"stages": [
-        {"key": "lead", "label": "見込み客リード", "team": "marketing"},
-        {"key": "mql", "label": "MQL", "team": "marketing"},
-        {"key": "deal", "label": "商談", "team": "sales"},
-        {"key": "won", "label": "受注", "team": "sales"},
-    ]})
+    settings = settings_from_mapping(
+        {
+            "stages": [
+                {"key": "lead", "label": "見込み客リード", "team": "marketing"},
+                {"key": "mql", "label": "MQL", "team": "marketing"},
+                {"key": "deal", "label": "商談", "team": "sales"},
+                {"key": "won", "label": "受注", "team": "sales"},
+            ]
+        }
+    )
     m = compute_metrics([], [], settings=settings, window=OCTOBER, now=NOW)
     lines = str(marketing_content(m, settings.pipeline, 34)).splitlines()[2:]
     funnel = [line for line in lines if "handoff" not in line]

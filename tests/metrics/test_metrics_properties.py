@@ -19,10 +19,16 @@ SETTINGS = Settings()
 P = SETTINGS.pipeline
 START = datetime(2026, 1, 1, tzinfo=UTC)
 NOW = START + timedelta(days=120)
-ACTIONS = ("advance", "advance", "advance", "advance", "back", "reject", "win", "lose",
-           "reopen")
-STARTS = ("awareness", "awareness", "interest", "consideration", "consideration", "purchase",
-          "customer")
+ACTIONS = ("advance", "advance", "advance", "advance", "back", "reject", "win", "lose", "reopen")
+STARTS = (
+    "awareness",
+    "awareness",
+    "interest",
+    "consideration",
+    "consideration",
+    "purchase",
+    "customer",
+)
 """Mostly onward along the journey, sometimes back, sideways or closed, as teams work."""
 
 
@@ -30,8 +36,9 @@ def _apply(deal: Deal, action: str, when: datetime) -> Deal:
     if action == "advance":
         return _advance(deal, when)
     if action == "back":
-        return journey.move(deal, P.mql.key, pipeline=P, by="ann", now=NOW, at=when,
-                            reason="back to nurture")
+        return journey.move(
+            deal, P.mql.key, pipeline=P, by="ann", now=NOW, at=when, reason="back to nurture"
+        )
     if action == "reject":
         return journey.reject(deal, pipeline=P, by="bob", now=NOW, at=when, reason="no")
     if action == "win":
@@ -83,29 +90,48 @@ def boards(draw: st.DrawFn) -> list[Deal]:
 spend_entries = st.lists(
     st.builds(
         lambda i, amount, team, day: new_spend(
-            spend_id=i, amount=Decimal(amount), team=team,
-            on=START + timedelta(days=day), by="ann", now=NOW),
-        st.integers(1, 1000), st.integers(1, 9_999), st.sampled_from(["marketing", "sales"]),
-        st.integers(0, 50)),
+            spend_id=i,
+            amount=Decimal(amount),
+            team=team,
+            on=START + timedelta(days=day),
+            by="ann",
+            now=NOW,
+        ),
+        st.integers(1, 1000),
+        st.integers(1, 9_999),
+        st.sampled_from(["marketing", "sales"]),
+        st.integers(0, 50),
+    ),
     max_size=6,
 )
 moments = st.integers(0, 50 * 24).map(lambda h: START + timedelta(hours=h))
 """Window bounds over the weeks the boards are busy (deals start in the first 30 days)."""
 
 
-def _metrics(board: list[Deal], spend: list[Spend], since: datetime, until: datetime,
-             owner: str | None = None) -> Metrics:
-    return compute_metrics(board, spend, settings=SETTINGS, window=Window(since, until),
-                           now=NOW, owner=owner)
+def _metrics(
+    board: list[Deal],
+    spend: list[Spend],
+    since: datetime,
+    until: datetime,
+    owner: str | None = None,
+) -> Metrics:
+    return compute_metrics(
+        board, spend, settings=SETTINGS, window=Window(since, until), now=NOW, owner=owner
+    )
 
 
 @settings(max_examples=75, deadline=None)
 @given(boards(), spend_entries, moments, moments, st.sampled_from([None, "ann"]))
-def test_rates_stay_between_zero_and_one(board: list[Deal], spend: list[Spend],
-                                         a: datetime, b: datetime, owner: str | None) -> None:
+def test_rates_stay_between_zero_and_one(
+    board: list[Deal], spend: list[Spend], a: datetime, b: datetime, owner: str | None
+) -> None:
     m = _metrics(board, spend, min(a, b), max(a, b), owner)
-    rates = [m.mql_to_sql_rate, m.handoff_acceptance_rate, m.win_rate,
-             *(step.rate for step in m.stage_conversion)]
+    rates = [
+        m.mql_to_sql_rate,
+        m.handoff_acceptance_rate,
+        m.win_rate,
+        *(step.rate for step in m.stage_conversion),
+    ]
     for rate in rates:
         assert rate is None or 0 <= rate <= 1
     for step in m.stage_conversion:
@@ -114,15 +140,26 @@ def test_rates_stay_between_zero_and_one(board: list[Deal], spend: list[Spend],
 
 # Not mqls_accepted: an MQL of the left half accepted in the right one converts only in the
 # whole (it is a cohort figure, like stage_conversion).
-COUNTS = ("leads", "mqls", "handoffs", "sqls", "rejections", "won", "lost",
-          "revenue", "won_cycle_seconds", "marketing_spend", "sales_spend")
+COUNTS = (
+    "leads",
+    "mqls",
+    "handoffs",
+    "sqls",
+    "rejections",
+    "won",
+    "lost",
+    "revenue",
+    "won_cycle_seconds",
+    "marketing_spend",
+    "sales_spend",
+)
 
 
 @settings(max_examples=75, deadline=None)
 @given(boards(), spend_entries, moments, moments, st.data())
-def test_splitting_a_window_adds_the_counts_up(board: list[Deal], spend: list[Spend],
-                                               a: datetime, b: datetime,
-                                               data: st.DataObject) -> None:
+def test_splitting_a_window_adds_the_counts_up(
+    board: list[Deal], spend: list[Spend], a: datetime, b: datetime, data: st.DataObject
+) -> None:
     # Split often exactly at an event, where a bound counted twice or not at all would show.
     events = [event.at for deal in board for event in deal.history]
     at_event = bool(events) and data.draw(st.booleans())
@@ -139,8 +176,9 @@ def test_splitting_a_window_adds_the_counts_up(board: list[Deal], spend: list[Sp
 
 @settings(max_examples=75, deadline=None)
 @given(boards(), moments, moments, st.sampled_from([None, "ann", "bob"]))
-def test_sourced_revenue_adds_up_to_revenue(board: list[Deal], a: datetime, b: datetime,
-                                            owner: str | None) -> None:
+def test_sourced_revenue_adds_up_to_revenue(
+    board: list[Deal], a: datetime, b: datetime, owner: str | None
+) -> None:
     m = _metrics(board, [], min(a, b), max(a, b), owner)
     assert m.sourced_revenue.marketing + m.sourced_revenue.sales == m.revenue
     assert sum(amount for _, amount in m.revenue_by_week) == m.revenue
@@ -152,6 +190,16 @@ def test_sourced_revenue_adds_up_to_revenue(board: list[Deal], a: datetime, b: d
 def test_owners_partition_the_counts(board: list[Deal], a: datetime, b: datetime) -> None:
     everyone = _metrics(board, [], min(a, b), max(a, b))
     ann, bob = (_metrics(board, [], min(a, b), max(a, b), owner) for owner in ("ann", "bob"))
-    for name in ("leads", "mqls", "handoffs", "sqls", "sla_breaches", "won", "lost",
-                 "revenue", "open_deals", "pipeline_value"):
+    for name in (
+        "leads",
+        "mqls",
+        "handoffs",
+        "sqls",
+        "sla_breaches",
+        "won",
+        "lost",
+        "revenue",
+        "open_deals",
+        "pipeline_value",
+    ):
         assert getattr(ann, name) + getattr(bob, name) == getattr(everyone, name), name

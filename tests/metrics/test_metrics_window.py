@@ -30,8 +30,7 @@ def test_since_after_until_is_refused_naming_both() -> None:
 def test_defaults_are_the_last_days_up_to_now() -> None:
     assert window_from(None, None, now=NOW, days=90) == Window(NOW - timedelta(days=90), NOW)
     until = datetime(2026, 10, 1, tzinfo=UTC)
-    assert window_from(None, until, now=NOW, days=30) == Window(until - timedelta(days=30),
-                                                                until)
+    assert window_from(None, until, now=NOW, days=30) == Window(until - timedelta(days=30), until)
     since = datetime(2026, 11, 1, tzinfo=UTC)
     assert window_from(since, None, now=NOW, days=30) == Window(since, NOW)
 
@@ -47,8 +46,13 @@ def test_weeks_count_back_from_until_and_cover_the_window() -> None:
 
 def test_presets_start_with_the_configured_default_and_do_not_repeat() -> None:
     presets = preset_windows(NOW, 90)
-    assert [p.label for p in presets] == ["last 90 days", "last 7 days", "last 30 days",
-                                          "quarter to date", "year to date"]
+    assert [p.label for p in presets] == [
+        "last 90 days",
+        "last 7 days",
+        "last 30 days",
+        "quarter to date",
+        "year to date",
+    ]
     assert all(p.window.until == NOW for p in presets)
     assert presets[3].window.since == datetime(2026, 10, 1, tzinfo=UTC)
     assert presets[4].window.since == datetime(2026, 1, 1, tzinfo=UTC)

@@ -102,8 +102,12 @@ def test_temp_files_of_dead_or_stale_writers_are_removed_by_the_next_write(
     repo = TinyDBRepository(store_path)
     repo.add(maker(stage="customer"))
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     dead_pid = int(dead.stdout)
     try:
         archive_dir = store_path.with_name("board.archive")

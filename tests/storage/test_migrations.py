@@ -95,7 +95,9 @@ def test_the_first_write_keeps_a_backup_then_upgrades(old_store: Path) -> None:
     assert tables["_meta"]["1"]["schema"] == SCHEMA
     assert sorted(tables["deals"]) == ["1", "5"]
     assert tables["deals"]["1"]["value"] == "1200.50"
-    archive = orjson.loads((old_store.with_name("board.archive") / "closed-00000.json").read_bytes())
+    archive = orjson.loads(
+        (old_store.with_name("board.archive") / "closed-00000.json").read_bytes()
+    )
     assert list(archive["deals"]) == ["4"]
     assert TinyDBRepository(old_store).snapshot().deals == (*expected, added)
 

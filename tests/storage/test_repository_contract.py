@@ -144,8 +144,8 @@ def test_a_lost_deal_can_be_edited_and_stays_closed(repo: Repository) -> None:
     deal = repo.add(maker())
     repo.change(deal.id, lambda d: journey.lose(d, by="sam", now=minutes(1), reason="no budget"))
     edited = repo.change(
-        deal.id, lambda d: journey.edit(d, DealChanges(notes="try again in Q3"), by="sam",
-                                        now=minutes(2))
+        deal.id,
+        lambda d: journey.edit(d, DealChanges(notes="try again in Q3"), by="sam", now=minutes(2)),
     )
     assert repo.get(deal.id) == edited and edited.status is Status.LOST
     assert repo.query(status=Status.LOST) == [edited]
@@ -191,13 +191,10 @@ def test_history_of_one_deal_and_of_all_in_time_order(repo: Repository) -> None:
     a = repo.add(maker("A", stage="consideration"))
     b = repo.add(maker("B"))
     repo.change(a.id, lambda d: journey.handoff(d, pipeline=P, by="maya", now=minutes(5)))
-    repo.change(b.id, lambda d: journey.move(d, "interest", pipeline=P, by="maya",
-                                             now=minutes(2)))
+    repo.change(b.id, lambda d: journey.move(d, "interest", pipeline=P, by="maya", now=minutes(2)))
     assert [e.kind for _, e in repo.history(a.id)] == ["created", "handoff"]
     timeline = repo.history()
-    assert [(i, e.at) for i, e in timeline] == [
-        (1, T0), (2, T0), (2, minutes(2)), (1, minutes(5))
-    ]
+    assert [(i, e.at) for i, e in timeline] == [(1, T0), (2, T0), (2, minutes(2)), (1, minutes(5))]
     with pytest.raises(NotFound):
         repo.history(9)
 
@@ -219,8 +216,13 @@ def test_query_filters_by_status_stage_and_owner(repo: Repository) -> None:
 def test_spend_entries_are_ordered_by_day_then_id_and_removable(repo: Repository) -> None:
     def entry(day: int, amount: str) -> object:
         return lambda spend_id: new_spend(
-            spend_id=spend_id, amount=Decimal(amount), team="marketing", on=T0.replace(day=day, hour=0),
-            by="maya", now=T0, channel="ads",
+            spend_id=spend_id,
+            amount=Decimal(amount),
+            team="marketing",
+            on=T0.replace(day=day, hour=0),
+            by="maya",
+            now=T0,
+            channel="ads",
         )
 
     first = repo.add_spend(entry(3, "100"))  # type: ignore[arg-type]

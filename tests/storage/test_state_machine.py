@@ -72,58 +72,74 @@ class StoreMachine(RuleBasedStateMachine):
     @rule(data=st.data(), stage=st.sampled_from(P.keys), by=REPS, reason=WORDS)
     def move(self, data: st.DataObject, stage: str, by: str, reason: str) -> None:
         now = self._now()
-        self._change(data.draw(st.sampled_from(sorted(self.model))),
-                     lambda d: journey.move(d, stage, pipeline=P, by=by, now=now, reason=reason))
+        self._change(
+            data.draw(st.sampled_from(sorted(self.model))),
+            lambda d: journey.move(d, stage, pipeline=P, by=by, now=now, reason=reason),
+        )
 
     @precondition(lambda self: self.model)
     @rule(data=st.data(), by=REPS)
     def handoff(self, data: st.DataObject, by: str) -> None:
         now = self._now()
-        self._change(data.draw(st.sampled_from(sorted(self.model))),
-                     lambda d: journey.handoff(d, pipeline=P, by=by, now=now, note="ready"))
+        self._change(
+            data.draw(st.sampled_from(sorted(self.model))),
+            lambda d: journey.handoff(d, pipeline=P, by=by, now=now, note="ready"),
+        )
 
     @precondition(lambda self: self.model)
     @rule(data=st.data(), by=REPS)
     def accept(self, data: st.DataObject, by: str) -> None:
         now = self._now()
-        self._change(data.draw(st.sampled_from(sorted(self.model))),
-                     lambda d: journey.accept(d, by=by, now=now))
+        self._change(
+            data.draw(st.sampled_from(sorted(self.model))),
+            lambda d: journey.accept(d, by=by, now=now),
+        )
 
     @precondition(lambda self: self.model)
     @rule(data=st.data(), by=REPS, reason=WORDS)
     def reject(self, data: st.DataObject, by: str, reason: str) -> None:
         now = self._now()
-        self._change(data.draw(st.sampled_from(sorted(self.model))),
-                     lambda d: journey.reject(d, pipeline=P, by=by, now=now, reason=reason))
+        self._change(
+            data.draw(st.sampled_from(sorted(self.model))),
+            lambda d: journey.reject(d, pipeline=P, by=by, now=now, reason=reason),
+        )
 
     @precondition(lambda self: self.model)
     @rule(data=st.data(), by=REPS)
     def win(self, data: st.DataObject, by: str) -> None:
         now = self._now()
-        self._change(data.draw(st.sampled_from(sorted(self.model))),
-                     lambda d: journey.win(d, pipeline=P, by=by, now=now))
+        self._change(
+            data.draw(st.sampled_from(sorted(self.model))),
+            lambda d: journey.win(d, pipeline=P, by=by, now=now),
+        )
 
     @precondition(lambda self: self.model)
     @rule(data=st.data(), by=REPS, reason=WORDS)
     def lose(self, data: st.DataObject, by: str, reason: str) -> None:
         now = self._now()
-        self._change(data.draw(st.sampled_from(sorted(self.model))),
-                     lambda d: journey.lose(d, by=by, now=now, reason=reason))
+        self._change(
+            data.draw(st.sampled_from(sorted(self.model))),
+            lambda d: journey.lose(d, by=by, now=now, reason=reason),
+        )
 
     @precondition(lambda self: self.model)
     @rule(data=st.data(), by=REPS)
     def reopen(self, data: st.DataObject, by: str) -> None:
         now = self._now()
-        self._change(data.draw(st.sampled_from(sorted(self.model))),
-                     lambda d: journey.reopen(d, pipeline=P, by=by, now=now))
+        self._change(
+            data.draw(st.sampled_from(sorted(self.model))),
+            lambda d: journey.reopen(d, pipeline=P, by=by, now=now),
+        )
 
     @precondition(lambda self: self.model)
     @rule(data=st.data(), by=REPS, title=WORDS, owner=REPS)
     def edit(self, data: st.DataObject, by: str, title: str, owner: str) -> None:
         now = self._now()
         changes = DealChanges(title=title, owner=owner)
-        self._change(data.draw(st.sampled_from(sorted(self.model))),
-                     lambda d: journey.edit(d, changes, by=by, now=now))
+        self._change(
+            data.draw(st.sampled_from(sorted(self.model))),
+            lambda d: journey.edit(d, changes, by=by, now=now),
+        )
 
     @precondition(lambda self: any(d.version > 1 for d in self.model.values()))
     @rule(data=st.data())

@@ -66,9 +66,7 @@ def test_adding_or_moving_an_open_deal_leaves_the_archive_alone(
     assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
 
 
-def test_the_open_board_reads_only_the_main_file(
-    repo: TinyDBRepository, store_path: Path
-) -> None:
+def test_the_open_board_reads_only_the_main_file(repo: TinyDBRepository, store_path: Path) -> None:
     repo.add_many(lambda first: [maker()(first), won(maker(stage="purchase")(first + 1))])
     archive = _archive(store_path)
     stat = os.stat(archive)
@@ -104,9 +102,7 @@ def test_a_crash_before_the_archive_lost_a_reopened_deal(
     repo.add(maker(stage="purchase"))
     repo.change(1, lambda d: journey.win(d, pipeline=P, by="sam", now=minutes(1)))
     archive_before = _archive(store_path).read_bytes()
-    reopened = repo.change(
-        1, lambda d: journey.reopen(d, pipeline=P, by="sam", now=minutes(2))
-    )
+    reopened = repo.change(1, lambda d: journey.reopen(d, pipeline=P, by="sam", now=minutes(2)))
     _archive(store_path).write_bytes(archive_before)  # the archive was never rewritten
     fresh = TinyDBRepository(store_path)
     assert fresh.get(1) == reopened

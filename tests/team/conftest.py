@@ -26,9 +26,11 @@ root_only = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to chown to
 
 def files_of(directory: Path) -> dict[str, bytes]:
     """Every regular file under ``directory`` (lock files aside) with its contents."""
-    return {str(path.relative_to(directory)): path.read_bytes()
-            for path in sorted(directory.rglob("*"))
-            if path.is_file() and not path.is_symlink() and not path.name.endswith(".lock")}
+    return {
+        str(path.relative_to(directory)): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and not path.is_symlink() and not path.name.endswith(".lock")
+    }
 
 
 def mode(path: Path) -> int:
@@ -43,13 +45,25 @@ class Store:
     db: Path
     env: dict[str, str]
 
-    def run(self, *args: str, input: str | None = None, timeout: float = 30,
-            preexec: Callable[[], None] | None = None,
-            extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        self,
+        *args: str,
+        input: str | None = None,
+        timeout: float = 30,
+        preexec: Callable[[], None] | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
         """Run the installed ``funnel`` as a separate process."""
-        return subprocess.run([FUNNEL, *args], env={**os.environ, **self.env, **(extra_env or {})},
-                              input=input, capture_output=True, text=True, timeout=timeout,
-                              preexec_fn=preexec, check=False)
+        return subprocess.run(
+            [FUNNEL, *args],
+            env={**os.environ, **self.env, **(extra_env or {})},
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            preexec_fn=preexec,
+            check=False,
+        )
 
     def ok(self, *args: str) -> str:
         """Run ``funnel`` in this process (fast) and return its stdout, asserting success."""
@@ -63,8 +77,11 @@ class Store:
 
 def store_env(db: Path, config: Path | None = None) -> dict[str, str]:
     """``FUNNEL_DB`` and a config file (none unless given)."""
-    return {"FUNNEL_DB": str(db), "FUNNEL_CONFIG": str(config or db.parent.parent / "none.toml"),
-            "FUNNEL_NOW": "2026-11-20T12:00:00Z"}
+    return {
+        "FUNNEL_DB": str(db),
+        "FUNNEL_CONFIG": str(config or db.parent.parent / "none.toml"),
+        "FUNNEL_NOW": "2026-11-20T12:00:00Z",
+    }
 
 
 @pytest.fixture

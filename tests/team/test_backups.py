@@ -30,8 +30,13 @@ def test_writes_snapshot_the_store_first_at_most_once_per_interval(team: Store) 
     [only] = list_backups(layout)
     assert only.kind == "auto" and open_repository(only.layout(layout).main).snapshot().deals == ()
     an_hour_ago = only.taken_at - timedelta(hours=1)
-    only.path.rename(only.path.with_name(only.name.replace(
-        only.taken_at.strftime("%Y-%m-%dT%H%M%S"), an_hour_ago.strftime("%Y-%m-%dT%H%M%S"))))
+    only.path.rename(
+        only.path.with_name(
+            only.name.replace(
+                only.taken_at.strftime("%Y-%m-%dT%H%M%S"), an_hour_ago.strftime("%Y-%m-%dT%H%M%S")
+            )
+        )
+    )
     repo.add(maker("fourth"))
     _older, newer = list_backups(layout)
     titles = [d.title for d in open_repository(newer.layout(layout).main).snapshot().deals]
@@ -39,15 +44,18 @@ def test_writes_snapshot_the_store_first_at_most_once_per_interval(team: Store) 
 
 
 def test_automatic_snapshots_are_hard_links_and_the_next_write_replaces_the_main_file(
-        team: Store) -> None:
+    team: Store,
+) -> None:
     repo = open_repository(team.db, backups=BackupPolicy(every=0))
     repo.add(maker("open"))
     repo.add(maker("won", stage="customer"))
     repo.add(maker("another"))
     newest = list_backups(StoreLayout(team.db))[-1]
     archive = newest.path / "board.archive" / "closed-00000.json"
-    assert os.stat(archive).st_ino == os.stat(team.db.with_name("board.archive")
-                                              / "closed-00000.json").st_ino
+    assert (
+        os.stat(archive).st_ino
+        == os.stat(team.db.with_name("board.archive") / "closed-00000.json").st_ino
+    )
     assert os.stat(newest.path / "board.json").st_ino != os.stat(team.db).st_ino
 
 
@@ -65,8 +73,11 @@ def test_rotation_keeps_the_newest_and_the_first_of_each_recent_day(personal: St
     days = {(now - m).days for m in moments}
     assert len(removed) + len(kept) == len(moments)
     assert set(newest) <= {b.taken_at.replace(microsecond=0) for b in kept}
-    first_of_day = {min(m for m in moments if m.date() == day)
-                    for day in {m.date() for m in moments} if (now.date() - day).days < 14}
+    first_of_day = {
+        min(m for m in moments if m.date() == day)
+        for day in {m.date() for m in moments}
+        if (now.date() - day).days < 14
+    }
     assert first_of_day <= {b.taken_at.replace(microsecond=0) for b in kept}
     assert len(kept) == len(set(newest) | first_of_day) and len(days) == 20
 
@@ -93,8 +104,9 @@ def test_restore_puts_back_the_newest_and_keeps_what_it_replaced(team: Store) ->
     assert "kept as board.json." in result.stderr and ".before-restore" in result.stderr
     titles = [deal["title"] for deal in orjson.loads(team.ok("list", "--status", "all", "--json"))]
     assert titles == ["Acme", "Globex"]
-    assert {k: v for k, v in files_of(team.db.parent).items()
-            if not k.startswith("backups")}.keys() == {k for k in good if not k.startswith("backups")}
+    assert {
+        k: v for k, v in files_of(team.db.parent).items() if not k.startswith("backups")
+    }.keys() == {k for k in good if not k.startswith("backups")}
     kept = [n for n in _names(team) if n.endswith(".before-restore")]
     undo = team.run("restore", kept[0], "--yes")
     assert undo.returncode == 0, undo.stderr

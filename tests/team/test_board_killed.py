@@ -16,8 +16,7 @@ from tests.e2e.tmux import Tmux, have_tmux
 from tests.storage.conftest import maker
 from tests.team.conftest import FUNNEL, Store
 
-pytestmark = [pytest.mark.tmux,
-              pytest.mark.skipif(not have_tmux(), reason="tmux is not installed")]
+pytestmark = [pytest.mark.tmux, pytest.mark.skipif(not have_tmux(), reason="tmux is not installed")]
 
 
 @pytest.fixture
@@ -52,7 +51,8 @@ def _start_board(team: Store, term: Tmux, tmp_path: Path) -> int:
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_the_board_killed_mid_edit_leaves_the_last_committed_state(
-        team: Store, term: Tmux, tmp_path: Path, sig: signal.Signals) -> None:
+    team: Store, term: Tmux, tmp_path: Path, sig: signal.Signals
+) -> None:
     team.ok("add", "Acme renewal")
     pid = _start_board(team, term, tmp_path)
     term.keys("L")  # a write: Awareness -> Interest
@@ -78,7 +78,8 @@ def test_the_board_killed_mid_edit_leaves_the_last_committed_state(
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_the_board_killed_as_it_writes_leaves_one_state_or_the_other(
-        team: Store, term: Tmux, tmp_path: Path, sig: signal.Signals) -> None:
+    team: Store, term: Tmux, tmp_path: Path, sig: signal.Signals
+) -> None:
     team.ok("add", "Acme renewal")
     pid = _start_board(team, term, tmp_path)
     term.keys("L", "L")  # two moves queued for the board's writer, killed straight away
@@ -86,7 +87,6 @@ def test_the_board_killed_as_it_writes_leaves_one_state_or_the_other(
     _until(lambda: _gone(pid))
 
     deal = open_repository(team.db, lock_timeout=0.5).get(1)
-    assert (deal.stage, deal.version) in {("awareness", 1), ("interest", 2),
-                                          ("consideration", 3)}
+    assert (deal.stage, deal.version) in {("awareness", 1), ("interest", 2), ("consideration", 3)}
     assert open_repository(team.db, lock_timeout=0.5).add(maker("next")).id == 2
     assert not [p for p in team.db.parent.rglob("*") if p.name.endswith(".tmp")]

@@ -31,14 +31,23 @@ def _file_limit(size: int) -> Callable[[], None]:
 @pytest.fixture
 def full(team: Store) -> Store:
     """A team store whose main file is about 20 kB: a write past 8 kB is 'disk full'."""
-    open_repository(team.db).add_many(lambda first: [
-        maker(f"deal {n}")(first + n) for n in range(20)])
+    open_repository(team.db).add_many(
+        lambda first: [maker(f"deal {n}")(first + n) for n in range(20)]
+    )
     team.ok("add", "Won already", "--stage", "customer")
     return team
 
 
-@pytest.mark.parametrize("args", [("add", "Acme"), ("edit", "1", "--note", "x" * 900),
-                                  ("reopen", "21"), ("restore", "--yes"), ("backup",)])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("add", "Acme"),
+        ("edit", "1", "--note", "x" * 900),
+        ("reopen", "21"),
+        ("restore", "--yes"),
+        ("backup",),
+    ],
+)
 def test_a_full_disk_fails_cleanly_and_keeps_the_store(full: Store, args: tuple[str, ...]) -> None:
     full.ok("backup")  # something to restore from
     before = files_of(full.db.parent)
@@ -72,8 +81,13 @@ except FunnelError as exc:
 
 def test_the_board_gets_a_store_error_not_a_crash(full: Store) -> None:
     # The board's writer reports any `FunnelError` as a notice; an OSError would end the app.
-    done = subprocess.run([sys.executable, "-c", RAISES_FROM_THE_BOARDS_WRITER, str(full.db)],
-                          capture_output=True, text=True, timeout=30, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", RAISES_FROM_THE_BOARDS_WRITER, str(full.db)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert done.stdout.strip() == "StoreUnavailable 5", done.stderr
 
 
@@ -100,8 +114,15 @@ def test_a_damaged_store_exits_4_naming_it_and_the_restore(team: Store, damage: 
     before = files_of(team.db.parent)
     stamp = os.stat(team.db).st_mtime_ns
     in_process = Funnel(team.db, team.env)
-    for args in (("list",), ("add", "Acme"), ("show", "1"), ("edit", "1", "--note", "x"),
-                 ("log",), ("export",), ("backup",)):
+    for args in (
+        ("list",),
+        ("add", "Acme"),
+        ("show", "1"),
+        ("edit", "1", "--note", "x"),
+        ("log",),
+        ("export",),
+        ("backup",),
+    ):
         result = in_process(*args)
         assert result.exit_code == 4, (args, result.stderr)
         assert str(team.db) in result.stderr and "funnel restore" in result.stderr
@@ -113,8 +134,7 @@ def test_a_damaged_store_exits_4_naming_it_and_the_restore(team: Store, damage: 
     assert doctor.exit_code == 1 and "funnel restore" in doctor.stdout
 
 
-def test_a_symlink_planted_at_the_lock_leaves_its_target_alone(team: Store,
-                                                               tmp_path: Path) -> None:
+def test_a_symlink_planted_at_the_lock_leaves_its_target_alone(team: Store, tmp_path: Path) -> None:
     team.ok("add", "Acme")
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
@@ -128,16 +148,19 @@ def test_a_symlink_planted_at_the_lock_leaves_its_target_alone(team: Store,
     assert "rm " + str(lock) in team.run("doctor").stdout
 
 
-def test_symlinks_planted_at_temp_paths_leave_their_targets_alone(team: Store,
-                                                                  tmp_path: Path) -> None:
+def test_symlinks_planted_at_temp_paths_leave_their_targets_alone(
+    team: Store, tmp_path: Path
+) -> None:
     # A write's temp names start with its pid; here the writer is this process.
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
     team.ok("add", "Acme")
     archive = team.db.with_name("board.archive")
     archive.mkdir(mode=0o2770)
-    planted = [team.db.with_name(f".board.json.{os.getpid()}.tmp"),
-               archive / f".closed-00000.json.{os.getpid()}.tmp"]
+    planted = [
+        team.db.with_name(f".board.json.{os.getpid()}.tmp"),
+        archive / f".closed-00000.json.{os.getpid()}.tmp",
+    ]
     for link in planted:
         link.symlink_to(victim)
     repo = open_repository(team.db)

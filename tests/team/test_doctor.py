@@ -33,8 +33,12 @@ def test_a_healthy_team_store(team: Store) -> None:
 
 
 def _dead_pid() -> int:
-    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(done.stdout)
 
 
@@ -60,8 +64,9 @@ def _twice(db: Path) -> None:
     # interrupted write explains it.
     archive = db.with_name("board.archive") / "closed-00000.json"
     line = next(line for line in archive.read_bytes().split(b"\n") if line.startswith(b'"2":'))
-    db.write_bytes(db.read_bytes().replace(b'"deals":{\n', b'"deals":{\n' + line.rstrip(b",")
-                                           + b",\n", 1))
+    db.write_bytes(
+        db.read_bytes().replace(b'"deals":{\n', b'"deals":{\n' + line.rstrip(b",") + b",\n", 1)
+    )
 
 
 def _group_mode(db: Path) -> None:

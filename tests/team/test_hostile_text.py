@@ -41,22 +41,42 @@ def hostile_deal(deal_id: int, *, lost: bool) -> Deal:
     if lost:
         deal = journey.lose(deal, by="sam", now=minutes(2), reason="fine")
     assert deal.handoff is not None
-    history = tuple(dataclasses.replace(event, by=f"x{ESC}", data={**event.data, "note": HOSTILE})
-                    for event in deal.history)
+    history = tuple(
+        dataclasses.replace(event, by=f"x{ESC}", data={**event.data, "note": HOSTILE})
+        for event in deal.history
+    )
     return dataclasses.replace(
-        deal, title=HOSTILE, company=HOSTILE, contact=HOSTILE, notes=f"{HOSTILE}\n{HOSTILE}",
-        owner=f"o{OSC}", source=HOSTILE, tags=(HOSTILE,), lost_reason=HOSTILE,
+        deal,
+        title=HOSTILE,
+        company=HOSTILE,
+        contact=HOSTILE,
+        notes=f"{HOSTILE}\n{HOSTILE}",
+        owner=f"o{OSC}",
+        source=HOSTILE,
+        tags=(HOSTILE,),
+        lost_reason=HOSTILE,
         history=(*history, Event(minutes(3), f"b{BIDI}", history[-1].kind, {"note": HOSTILE})),
-        handoff=dataclasses.replace(deal.handoff, by=f"h{C1}", note=HOSTILE, reason=HOSTILE))
+        handoff=dataclasses.replace(deal.handoff, by=f"h{C1}", note=HOSTILE, reason=HOSTILE),
+    )
 
 
 @pytest.fixture
 def planted(team: Store) -> Store:
     repo = open_repository(team.db)
-    repo.add_many(lambda first: [hostile_deal(first, lost=True),
-                                 hostile_deal(first + 1, lost=False)])
-    repo.add_spend(lambda i: Spend(id=i, amount=Decimal("10.00"), team=Team.MARKETING, on=T0,
-                                   channel=HOSTILE, note=HOSTILE, by=f"s{ESC}"))
+    repo.add_many(
+        lambda first: [hostile_deal(first, lost=True), hostile_deal(first + 1, lost=False)]
+    )
+    repo.add_spend(
+        lambda i: Spend(
+            id=i,
+            amount=Decimal("10.00"),
+            team=Team.MARKETING,
+            on=T0,
+            channel=HOSTILE,
+            note=HOSTILE,
+            by=f"s{ESC}",
+        )
+    )
     return team
 
 
@@ -78,8 +98,9 @@ COMMANDS = [
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
-def test_the_cli_never_prints_control_or_bidi_characters(planted: Store,
-                                                         args: tuple[str, ...]) -> None:
+def test_the_cli_never_prints_control_or_bidi_characters(
+    planted: Store, args: tuple[str, ...]
+) -> None:
     result = planted.run(*args)
     assert result.returncode == 0, result.stderr
     shown = result.stdout + result.stderr

@@ -48,8 +48,9 @@ with store_lock(Path(sys.argv[1]), exclusive=True, timeout=5):
 def held(team: Store) -> Iterator[subprocess.Popen[str]]:
     """Another process holding the team store's write lock."""
     team.ok("add", "Acme")
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(team.db) + ".lock"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(team.db) + ".lock"], stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
     yield holder
     holder.kill()
@@ -57,7 +58,8 @@ def held(team: Store) -> Iterator[subprocess.Popen[str]]:
 
 
 def test_the_board_case_a_held_lock_is_refused_in_time_and_names_the_holder(
-        team: Store, held: subprocess.Popen[str]) -> None:
+    team: Store, held: subprocess.Popen[str]
+) -> None:
     # The board's reads and writes go through these calls from a worker thread; each must
     # come back with `StoreLocked` within the timeout, never hang.
     repo = open_repository(team.db, lock_timeout=0.3)
@@ -66,8 +68,11 @@ def test_the_board_case_a_held_lock_is_refused_in_time_and_names_the_holder(
         "snapshot": repo.snapshot,
         "get": lambda: repo.get(1),
         "open deals": lambda: repo.snapshot(include_closed=False),
-        "change": lambda: repo.change(1, lambda d: journey.edit(
-            d, DealChanges(notes="x"), by="sam", now=T0), expected_version=1),
+        "change": lambda: repo.change(
+            1,
+            lambda d: journey.edit(d, DealChanges(notes="x"), by="sam", now=T0),
+            expected_version=1,
+        ),
         "add": lambda: repo.add(maker()),
         "delete": lambda: repo.delete(1, expected_version=1),
     }
@@ -81,8 +86,9 @@ def test_the_board_case_a_held_lock_is_refused_in_time_and_names_the_holder(
     assert repo.stamp() != ()  # the cheap change check the board polls never takes the lock
 
 
-def test_the_cli_exits_3_naming_the_holder(team: Store, held: subprocess.Popen[str],
-                                           tmp_path: Path) -> None:
+def test_the_cli_exits_3_naming_the_holder(
+    team: Store, held: subprocess.Popen[str], tmp_path: Path
+) -> None:
     config = tmp_path / "fast.toml"
     config.write_text("lock_timeout = 0.2\n")
     for args in (("add", "Globex"), ("list",), ("backup",), ("restore", "--yes")):

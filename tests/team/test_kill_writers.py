@@ -101,8 +101,12 @@ class Ledger:
 
 @pytest.fixture
 def fork_server(team: Store) -> Iterator[subprocess.Popen[str]]:
-    server = subprocess.Popen([sys.executable, "-c", FORK_SERVER, str(team.db)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-c", FORK_SERVER, str(team.db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     yield server
     server.kill()
     server.wait()
@@ -130,7 +134,8 @@ def _temps(directory: Path) -> list[Path]:
 
 @pytest.mark.slow
 def test_sigkill_at_random_instants_loses_nothing_acknowledged(
-        team: Store, fork_server: subprocess.Popen[str]) -> None:
+    team: Store, fork_server: subprocess.Popen[str]
+) -> None:
     rng = random.Random(20261120)
     ledger = Ledger()
     repo = open_repository(team.db, backups=BackupPolicy(keep=3, daily_days=1, every=0))
@@ -164,5 +169,7 @@ def test_sigkill_at_random_instants_loses_nothing_acknowledged(
     assert {oct(mode(p)) for p in dirs} == {oct(0o2770)}
     # The writers got real work of every kind done between the kills.
     assert len(ledger.added) > KILLS / 2 and ledger.versions and ledger.deleted
-    print(f"\n{KILLS} kills in {elapsed:.1f} s: {len(ledger.added)} acknowledged adds,"
-          f" {len(ledger.versions)} deals changed, {len(ledger.deleted)} deleted, 0 lost")
+    print(
+        f"\n{KILLS} kills in {elapsed:.1f} s: {len(ledger.added)} acknowledged adds,"
+        f" {len(ledger.versions)} deals changed, {len(ledger.deleted)} deleted, 0 lost"
+    )

@@ -66,15 +66,30 @@ for n in range(int(sys.argv[3])):
 def test_eight_writers_lose_nothing_and_never_share_an_id(team: Store, tmp_path: Path) -> None:
     (team.db.parent / "funnel.toml").write_text("lock_timeout = 60\n")
     env = {**os.environ, **team.env, "FUNNEL_CONFIG": str(team.db.parent / "funnel.toml")}
-    open_repository(team.db).add_many(lambda first: [
-        maker(f"seed {n}")(first + n) for n in range(SEEDED)])
+    open_repository(team.db).add_many(
+        lambda first: [maker(f"seed {n}")(first + n) for n in range(SEEDED)]
+    )
     started = time.monotonic()
-    writers = [subprocess.Popen(["sh", "-c", CLI_LOOP, "sh", str(w)], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-               for w in range(CLI_WRITERS)]
-    writers += [subprocess.Popen([sys.executable, "-c", BOARD, str(team.db), f"board{b}", "12"],
-                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True) for b in range(2)]
+    writers = [
+        subprocess.Popen(
+            ["sh", "-c", CLI_LOOP, "sh", str(w)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(CLI_WRITERS)
+    ]
+    writers += [
+        subprocess.Popen(
+            [sys.executable, "-c", BOARD, str(team.db), f"board{b}", "12"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for b in range(2)
+    ]
     lines: list[str] = []
     for writer in writers:
         out, err = writer.communicate(timeout=120)
@@ -93,8 +108,10 @@ def test_eight_writers_lose_nothing_and_never_share_an_id(team: Store, tmp_path:
     assert read_contents(StoreLayout(team.db)).findings == []  # no id in two places
     for deal_id, deal in deals.items():
         assert deal.version == 1 + edits[deal_id], (deal_id, deal.version, edits[deal_id])
-    print(f"\n8 writers in {elapsed:.1f} s: {len(added)} adds, {sum(edits.values())} edits,"
-          f" {conflicts} refused as conflicts, 0 lost")
+    print(
+        f"\n8 writers in {elapsed:.1f} s: {len(added)} adds, {sum(edits.values())} edits,"
+        f" {conflicts} refused as conflicts, 0 lost"
+    )
 
 
 STALE = """
@@ -121,9 +138,15 @@ except Conflict as exc:
 
 def test_two_edits_from_stale_reads_one_applied_one_refused(team: Store) -> None:
     team.ok("add", "Acme")
-    reps = [subprocess.Popen([sys.executable, "-c", STALE, str(team.db), name],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-            for name in ("maya", "sam")]
+    reps = [
+        subprocess.Popen(
+            [sys.executable, "-c", STALE, str(team.db), name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("maya", "sam")
+    ]
     for rep in reps:
         assert rep.stdout is not None and rep.stdout.readline() == "read 1\n"
     outcomes = [rep.communicate("go\n", timeout=30)[0] for rep in reps]

@@ -16,8 +16,13 @@ from tests.team.conftest import STRANGER, Store, mode, root_only, store_env
 
 def test_umask_000_still_gives_a_personal_store_0700_and_0600(personal: Store) -> None:
     wide_open = lambda: os.umask(0)  # noqa: E731
-    for args in (("init", str(personal.db)), ("add", "Acme"),
-                 ("add", "Globex", "--stage", "customer"), ("add", "Initech"), ("backup",)):
+    for args in (
+        ("init", str(personal.db)),
+        ("add", "Acme"),
+        ("add", "Globex", "--stage", "customer"),
+        ("add", "Initech"),
+        ("backup",),
+    ):
         result = personal.run(*args, preexec=wide_open)
         assert result.returncode == 0, result.stderr
     directory = personal.db.parent
@@ -30,8 +35,7 @@ def test_umask_000_still_gives_a_personal_store_0700_and_0600(personal: Store) -
     assert {oct(mode(f)) for f in files} == {oct(0o600)}
 
 
-def test_the_first_add_creates_a_personal_store_0700_0600_under_umask_000(
-        personal: Store) -> None:
+def test_the_first_add_creates_a_personal_store_0700_0600_under_umask_000(personal: Store) -> None:
     result = personal.run("add", "Acme", preexec=lambda: os.umask(0) and None)
     assert result.returncode == 0, result.stderr
     assert mode(personal.db.parent) == 0o700

@@ -42,10 +42,16 @@ def complete(env: dict[str, str], shell: str, line: str) -> list[tuple[str, str,
     """(type, value, help) offered for the last word of ``line``."""
     words = line.split(" ")
     cword = words[-1] if shell == "fish" else str(len(words) - 1)
-    run_env = {**os.environ, **env, "_FUNNEL_COMPLETE": f"{shell}_complete",
-               "COMP_WORDS": line, "COMP_CWORD": cword}
-    out = subprocess.run([FUNNEL], env=run_env, capture_output=True, text=True, timeout=30,
-                         check=True).stdout
+    run_env = {
+        **os.environ,
+        **env,
+        "_FUNNEL_COMPLETE": f"{shell}_complete",
+        "COMP_WORDS": line,
+        "COMP_CWORD": cword,
+    }
+    out = subprocess.run(
+        [FUNNEL], env=run_env, capture_output=True, text=True, timeout=30, check=True
+    ).stdout
     if shell == "zsh":
         parts = out.split("\n")
         return [(parts[i], parts[i + 1], parts[i + 2]) for i in range(0, len(parts) - 2, 3)]
@@ -90,8 +96,9 @@ def test_stage_keys_come_from_the_store_s_config(store: Funnel, shell: str) -> N
     assert values(store.env, shell, "funnel move 1 ") == ["lead", "mql", "discovery", "won"]
     assert values(store.env, shell, "funnel list --stage d") == ["discovery"]
     if shell != "bash":  # bash shows no help
-        assert ("plain", "mql", "Marketing qualified") in complete(store.env, shell,
-                                                                    "funnel add x --stage m")
+        assert ("plain", "mql", "Marketing qualified") in complete(
+            store.env, shell, "funnel add x --stage m"
+        )
 
 
 @pytest.mark.parametrize("shell", SHELLS)
@@ -112,14 +119,14 @@ def test_deal_ids_fit_the_command(store: Funnel, shell: str) -> None:
 @pytest.mark.parametrize("shell", SHELLS)
 def test_transfer_options(store: Funnel, shell: str) -> None:
     assert values(store.env, shell, "funnel export --format ") == ["csv", "json", "jsonl"]
-    assert values(store.env, shell, "funnel export --status ") == ["open", "won", "lost",
-                                                                    "all"]
+    assert values(store.env, shell, "funnel export --status ") == ["open", "won", "lost", "all"]
     assert values(store.env, shell, "funnel import --date-order ") == ["dmy", "mdy"]
     assert [kind for kind, _, _ in complete(store.env, shell, "funnel import ")] == ["file"]
 
 
-def test_the_store_named_by_db_is_used_with_its_home_expanded(store: Funnel,
-                                                              tmp_path: Path) -> None:
+def test_the_store_named_by_db_is_used_with_its_home_expanded(
+    store: Funnel, tmp_path: Path
+) -> None:
     env = {k: v for k, v in store.env.items() if k != "FUNNEL_DB"}
     home = str(store.db.parent)
     assert values({**env, "HOME": home}, "bash", "funnel --db ~/board.json move ") == ["1", "2"]

@@ -42,17 +42,25 @@ def test_csv_has_a_header_and_one_row_per_deal_sorted_by_id(filled: Funnel) -> N
 
 
 def test_status_selects_the_deals(filled: Funnel) -> None:
-    won = [json.loads(line) for line in
-           filled.ok("export", "--format", "jsonl", "--status", "won").stdout.splitlines()]
+    won = [
+        json.loads(line)
+        for line in filled.ok("export", "--format", "jsonl", "--status", "won").stdout.splitlines()
+    ]
     assert won and {deal["status"] for deal in won} == {"won"}
 
 
 def test_cells_a_spreadsheet_would_run_are_neutralised(funnel: Funnel) -> None:
-    for title in ("=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "'quoted", "plain"):
+    for title in ('=HYPERLINK("http://x")', "+1+2", "-2+3", "@SUM(A1)", "'quoted", "plain"):
         funnel.ok("add", "--company", "=cmd|' /C calc'!A0", "--", title)
     rows = list(csv.reader(io.StringIO(funnel.ok("export").stdout)))[1:]
-    assert [row[1] for row in rows] == ["'=HYPERLINK(\"http://x\")", "'+1+2", "'-2+3",
-                                        "'@SUM(A1)", "''quoted", "plain"]
+    assert [row[1] for row in rows] == [
+        '\'=HYPERLINK("http://x")',
+        "'+1+2",
+        "'-2+3",
+        "'@SUM(A1)",
+        "''quoted",
+        "plain",
+    ]
     assert {row[2] for row in rows} == {"'=cmd|' /C calc'!A0"}
 
 
@@ -69,25 +77,30 @@ def test_output_file_is_replaced_whole_and_atomically(filled: Funnel, tmp_path: 
     target = tmp_path / "out.json"
     target.write_bytes(b"x" * 5_000_000)  # an older, longer file: nothing of it may remain
     result = filled.ok("export", "-o", str(target))
-    assert json.loads(target.read_bytes()) == json.loads(filled.ok("export", "--format",
-                                                                    "json").stdout)
+    assert json.loads(target.read_bytes()) == json.loads(
+        filled.ok("export", "--format", "json").stdout
+    )
     assert "Exported 59 deals" in result.stderr and result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["out.json"]
 
 
 def test_the_format_follows_the_output_extension(filled: Funnel, tmp_path: Path) -> None:
-    for name, check in (("a.csv", lambda b: b.startswith(b"id,title")),
-                        ("a.jsonl", lambda b: b.count(b"\n") == 59),
-                        ("a.json", lambda b: b.startswith(b"[\n"))):
+    for name, check in (
+        ("a.csv", lambda b: b.startswith(b"id,title")),
+        ("a.jsonl", lambda b: b.count(b"\n") == 59),
+        ("a.json", lambda b: b.startswith(b"[\n")),
+    ):
         filled.ok("export", "-o", str(tmp_path / name))
         assert check((tmp_path / name).read_bytes()), name
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
 def test_export_then_import_into_a_fresh_store_gives_identical_deals(
-        funnel: Funnel, other: Funnel, tmp_path: Path, fmt: str) -> None:
+    funnel: Funnel, other: Funnel, tmp_path: Path, fmt: str
+) -> None:
     open_repository(funnel.db).add_many(
-        lambda first: demo_deals(DEFAULT_PIPELINE, NOW, count=80, first_id=first))
+        lambda first: demo_deals(DEFAULT_PIPELINE, NOW, count=80, first_id=first)
+    )
     path = tmp_path / f"pipeline.{fmt}"
     funnel.ok("export", "-o", str(path))
     other.ok("import", str(path))
@@ -96,8 +109,9 @@ def test_export_then_import_into_a_fresh_store_gives_identical_deals(
     assert any(len(deal.history) > 3 for deal in original)
 
 
-def test_import_renumbers_deals_after_the_store_s_own(filled: Funnel, other: Funnel,
-                                                      tmp_path: Path) -> None:
+def test_import_renumbers_deals_after_the_store_s_own(
+    filled: Funnel, other: Funnel, tmp_path: Path
+) -> None:
     path = tmp_path / "pipeline.json"
     filled.ok("export", "-o", str(path))
     other.ok("add", "Already here")
@@ -105,29 +119,32 @@ def test_import_renumbers_deals_after_the_store_s_own(filled: Funnel, other: Fun
     copied = open_repository(other.db).query(status=None)
     assert [d.id for d in copied] == list(range(1, 61))
     originals = {d.id: d for d in open_repository(filled.db).query(status=None)}
-    for deal, twin in zip(sorted(originals.values(), key=lambda d: d.id), copied[1:],
-                          strict=True):
+    for deal, twin in zip(sorted(originals.values(), key=lambda d: d.id), copied[1:], strict=True):
         assert dataclasses.replace(twin, id=deal.id) == deal
 
 
 def test_keep_ids_is_refused_when_the_ids_are_not_the_next_free_ones(
-        filled: Funnel, other: Funnel, tmp_path: Path) -> None:
+    filled: Funnel, other: Funnel, tmp_path: Path
+) -> None:
     path = tmp_path / "pipeline.json"
     filled.ok("export", "-o", str(path))  # id 7 was deleted: 8 cannot follow 6
     before = other.fingerprint()
     result = other("import", str(path), "--keep-ids")
     assert result.exit_code == 1
-    assert result.stderr.count("\n") == 1 and "--keep-ids: deal 8 cannot keep its id" in \
-        result.stderr
+    assert (
+        result.stderr.count("\n") == 1 and "--keep-ids: deal 8 cannot keep its id" in result.stderr
+    )
     assert other.fingerprint() == before
 
 
-def test_keep_ids_copies_a_gapless_store_exactly(funnel: Funnel, other: Funnel,
-                                                 tmp_path: Path) -> None:
+def test_keep_ids_copies_a_gapless_store_exactly(
+    funnel: Funnel, other: Funnel, tmp_path: Path
+) -> None:
     funnel.ok("import", str(FIXTURES / "hubspot_deals.csv"))
     path = tmp_path / "pipeline.jsonl"
     funnel.ok("export", "-o", str(path))
     other.ok("import", str(path), "--keep-ids")
     assert other.ok("export", "--format", "jsonl").stdout_bytes == path.read_bytes()
-    assert [deal_from_json(json.loads(line)) for line in path.read_text().splitlines()] == \
-        open_repository(other.db).query(status=None)
+    assert [
+        deal_from_json(json.loads(line)) for line in path.read_text().splitlines()
+    ] == open_repository(other.db).query(status=None)

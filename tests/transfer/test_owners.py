@@ -8,12 +8,21 @@ from board.errors import InvalidInput
 from board.transfer.owners import OwnerNames
 
 
-@pytest.mark.parametrize(("name", "login"), [
-    ("Jane Doe", "jane.doe"), ("jane.doe@example.com", "jane.doe"),
-    ("Jane.Doe@Example.com", "jane.doe"), ("maya", "maya"), ("Sam", "Sam"),
-    ("José Núñez", "jose.nunez"), ("Jane Doe (Sales)", "jane.doe.sales"),
-    ("  O'Brien, Pat ", "o.brien.pat"), ("", "importer"), ("   ", "importer"),
-])
+@pytest.mark.parametrize(
+    ("name", "login"),
+    [
+        ("Jane Doe", "jane.doe"),
+        ("jane.doe@example.com", "jane.doe"),
+        ("Jane.Doe@Example.com", "jane.doe"),
+        ("maya", "maya"),
+        ("Sam", "Sam"),
+        ("José Núñez", "jose.nunez"),
+        ("Jane Doe (Sales)", "jane.doe.sales"),
+        ("  O'Brien, Pat ", "o.brien.pat"),
+        ("", "importer"),
+        ("   ", "importer"),
+    ],
+)
 def test_names_become_logins(name: str, login: str) -> None:
     assert OwnerNames("importer").login(name) == login
 

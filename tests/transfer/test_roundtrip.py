@@ -29,15 +29,34 @@ def main_fields(deal: Deal) -> dict[str, Any]:
     """What a CSV export promises to carry: everything but the id, versions and history."""
     handoff = deal.handoff
     return {
-        "title": deal.title, "company": deal.company, "contact": deal.contact,
-        "value": deal.value, "currency": deal.currency, "stage": deal.stage,
-        "status": deal.status, "owner": deal.owner, "source": deal.source, "tags": deal.tags,
-        "notes": deal.notes, "created_at": deal.created_at, "won_at": deal.won_at,
-        "lost_at": deal.lost_at, "lost_reason": deal.lost_reason,
+        "title": deal.title,
+        "company": deal.company,
+        "contact": deal.contact,
+        "value": deal.value,
+        "currency": deal.currency,
+        "stage": deal.stage,
+        "status": deal.status,
+        "owner": deal.owner,
+        "source": deal.source,
+        "tags": deal.tags,
+        "notes": deal.notes,
+        "created_at": deal.created_at,
+        "won_at": deal.won_at,
+        "lost_at": deal.lost_at,
+        "lost_reason": deal.lost_reason,
         "sales_sourced": deal.sales_sourced,
-        "handoff": None if handoff is None else (
-            handoff.at, handoff.by, handoff.note, handoff.accepted_at, handoff.accepted_by,
-            handoff.rejected_at, handoff.rejected_by, handoff.reason),
+        "handoff": None
+        if handoff is None
+        else (
+            handoff.at,
+            handoff.by,
+            handoff.note,
+            handoff.accepted_at,
+            handoff.accepted_by,
+            handoff.rejected_at,
+            handoff.rejected_by,
+            handoff.reason,
+        ),
     }
 
 
@@ -64,10 +83,14 @@ def _line(text: str) -> bool:
         return False
 
 
-TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1,
-               max_size=30).filter(_line)
-FORMULA_TEXT = st.builds(lambda lead, rest: (lead + rest).strip() or lead,
-                         st.sampled_from(["=", "+", "-", "@", "'", "＝"]), TEXT).filter(_line)
+TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30
+).filter(_line)
+FORMULA_TEXT = st.builds(
+    lambda lead, rest: (lead + rest).strip() or lead,
+    st.sampled_from(["=", "+", "-", "@", "'", "＝"]),
+    TEXT,
+).filter(_line)
 STEP = st.tuples(
     st.sampled_from(["move", "handoff", "accept", "reject", "win", "lose", "reopen"]),
     st.sampled_from(P.keys),
@@ -104,7 +127,7 @@ def journeys(draw: st.DrawFn) -> Deal:
         owner=draw(st.sampled_from(["maya", "Sam", "lena.o", "d-ego_2"])),  # emails: see owners
         source=draw(st.sampled_from(["", "webinar", "outbound", "seo"])),
         tags=tuple(draw(st.lists(st.sampled_from(["q4", "smb", "-x", "=y"]), max_size=3))),
-        notes=draw(st.sampled_from(["", "line one\nline two", "=cmd|' /C calc'!A0", "a,b;\"c\""])),
+        notes=draw(st.sampled_from(["", "line one\nline two", "=cmd|' /C calc'!A0", 'a,b;"c"'])),
     )
     clock = START
     deal = journey.new_deal(draft, deal_id=1, pipeline=P, by="maya", now=clock)
@@ -133,8 +156,11 @@ def test_a_demo_pipeline_round_trips_through_csv() -> None:
     back = csv_round_trip(deals)
     assert [main_fields(d) for d in back] == [main_fields(d) for d in deals]
     assert [d.id for d in back] == [d.id for d in deals]
-    kept = [(a.stage_entered_at, b.stage_entered_at) for a, b in zip(deals, back, strict=True)
-            if not entry_is_lost(a)]
+    kept = [
+        (a.stage_entered_at, b.stage_entered_at)
+        for a, b in zip(deals, back, strict=True)
+        if not entry_is_lost(a)
+    ]
     assert kept and all(a == b for a, b in kept)
 
 

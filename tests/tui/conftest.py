@@ -32,16 +32,24 @@ def days_ago(days: float) -> datetime:
 
 def draft(title: str, stage: str, owner: str, value: str = "1000", **fields: object) -> DealDraft:
     """A draft with the usual fields filled in."""
-    return DealDraft(title=title, stage=stage, owner=owner, value=Decimal(value),
-                     **fields)  # type: ignore[arg-type]
+    return DealDraft(title=title, stage=stage, owner=owner, value=Decimal(value), **fields)  # type: ignore[arg-type]
 
 
-def create(deal_id: int, title: str, stage: str, owner: str = "maya", *, value: str = "1000",
-           age_days: float = 2, **fields: object) -> Deal:
+def create(
+    deal_id: int,
+    title: str,
+    stage: str,
+    owner: str = "maya",
+    *,
+    value: str = "1000",
+    age_days: float = 2,
+    **fields: object,
+) -> Deal:
     """A deal created ``age_days`` ago directly in ``stage``."""
     at = days_ago(age_days)
-    return journey.new_deal(draft(title, stage, owner, value, **fields), deal_id=deal_id,
-                            pipeline=P, by=owner, now=at)
+    return journey.new_deal(
+        draft(title, stage, owner, value, **fields), deal_id=deal_id, pipeline=P, by=owner, now=at
+    )
 
 
 def board_deals(first_id: int) -> list[Deal]:
@@ -53,23 +61,47 @@ def board_deals(first_id: int) -> list[Deal]:
     7 Wayne annual (customer, won), 8 Soylent migration (lost, hidden).
     """
     i = first_id
-    acme = create(i, "Acme renewal", "awareness", value="12500", company="Acme", source="seo",
-                  tags=("priority",))
-    globex = create(i + 1, "Globex pilot", "interest", "theo", value="8000", company="Globex",
-                    age_days=40)
-    initech = create(i + 2, "Initech platform deal", "consideration", value="30000",
-                     company="Initech", source="webinar")
-    hooli = create(i + 3, "Hooli expansion", "consideration", value="20000", company="Hooli",
-                   age_days=3)
-    hooli = journey.handoff(hooli, pipeline=P, by="maya", now=NOW - timedelta(hours=5),
-                            note="budget approved")
-    umbrella = create(i + 4, "Umbrella seats", "consideration", value="15000",
-                      company="Umbrella", age_days=4)
+    acme = create(
+        i,
+        "Acme renewal",
+        "awareness",
+        value="12500",
+        company="Acme",
+        source="seo",
+        tags=("priority",),
+    )
+    globex = create(
+        i + 1, "Globex pilot", "interest", "theo", value="8000", company="Globex", age_days=40
+    )
+    initech = create(
+        i + 2,
+        "Initech platform deal",
+        "consideration",
+        value="30000",
+        company="Initech",
+        source="webinar",
+    )
+    hooli = create(
+        i + 3, "Hooli expansion", "consideration", value="20000", company="Hooli", age_days=3
+    )
+    hooli = journey.handoff(
+        hooli, pipeline=P, by="maya", now=NOW - timedelta(hours=5), note="budget approved"
+    )
+    umbrella = create(
+        i + 4, "Umbrella seats", "consideration", value="15000", company="Umbrella", age_days=4
+    )
     umbrella = journey.handoff(umbrella, pipeline=P, by="maya", now=days_ago(3))
     umbrella = journey.accept(umbrella, by=USER, now=days_ago(2))
     stark = create(i + 5, "Stark add-on", "purchase", USER, value="5000", company="Stark")
-    wayne = create(i + 6, "Wayne annual contract", "purchase", "lena", value="40000",
-                   company="Wayne", age_days=10)
+    wayne = create(
+        i + 6,
+        "Wayne annual contract",
+        "purchase",
+        "lena",
+        value="40000",
+        company="Wayne",
+        age_days=10,
+    )
     wayne = journey.win(wayne, pipeline=P, by="lena", now=days_ago(1))
     soylent = create(i + 7, "Soylent migration", "purchase", "lena", value="9000")
     soylent = journey.lose(soylent, by="lena", now=days_ago(1), reason="no budget")
@@ -104,11 +136,17 @@ def stored(path: Path, deal_id: int) -> Deal:
     return reopen(path).get(deal_id)
 
 
-def make_app(path: Path, *, user: str = USER,
-             clock: Callable[[], datetime] = lambda: NOW) -> FunnelApp:
+def make_app(
+    path: Path, *, user: str = USER, clock: Callable[[], datetime] = lambda: NOW
+) -> FunnelApp:
     """The app on a store, with the frozen clock and no blinking cursors."""
-    return FunnelApp(open_repository(path, lock_timeout=1.0), SETTINGS, clock=clock,
-                     user=user, cursor_blink=False)
+    return FunnelApp(
+        open_repository(path, lock_timeout=1.0),
+        SETTINGS,
+        clock=clock,
+        user=user,
+        cursor_blink=False,
+    )
 
 
 def board_of(app: FunnelApp) -> BoardScreen:
@@ -139,8 +177,9 @@ async def loaded(pilot: Pilot[None]) -> BoardScreen:
     """Wait for the first read of the store; returns the board screen."""
     app = pilot.app
     assert isinstance(app, FunnelApp)
-    await until(pilot, lambda: any(isinstance(s, BoardScreen) and s.loaded
-                                   for s in app.screen_stack))
+    await until(
+        pilot, lambda: any(isinstance(s, BoardScreen) and s.loaded for s in app.screen_stack)
+    )
     await pilot.pause()
     return board_of(app)
 
@@ -156,8 +195,17 @@ async def settled(pilot: Pilot[None]) -> None:
 
 async def type_text(pilot: Pilot[None], text: str) -> None:
     """Type text key by key, as a person would."""
-    names = {" ": "space", "/": "slash", ",": "comma", ".": "full_stop", "[": "left_square_bracket",
-             "]": "right_square_bracket", "@": "at", "-": "minus", "'": "apostrophe"}
+    names = {
+        " ": "space",
+        "/": "slash",
+        ",": "comma",
+        ".": "full_stop",
+        "[": "left_square_bracket",
+        "]": "right_square_bracket",
+        "@": "at",
+        "-": "minus",
+        "'": "apostrophe",
+    }
     await pilot.press(*(names.get(char, char) for char in text))
 
 

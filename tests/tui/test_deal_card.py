@@ -37,8 +37,13 @@ def test_accepted_rotting_won_and_sales_sourced_badges() -> None:
 
 
 def test_card_lines_fit_the_width_and_keep_value_and_age() -> None:
-    deal = create(1, "A very long opportunity title indeed", "awareness", value="12500",
-                  company="Some Company With A Long Name")
+    deal = create(
+        1,
+        "A very long opportunity title indeed",
+        "awareness",
+        value="12500",
+        company="Some Company With A Long Name",
+    )
     for width in (14, 20, 40):
         lines = card_lines(deal, P.get("awareness"), NOW, 24, width)
         assert len(lines) == CARD_HEIGHT - 1
@@ -58,8 +63,13 @@ def test_fit_cuts_with_an_ellipsis_by_cells() -> None:
 def test_columns_hide_lost_deals_and_show_won_ones_in_the_customer_column() -> None:
     columns = build_columns(board_deals(1), P)
     shown = {column.stage.key: [deal.id for deal in column.deals] for column in columns}
-    assert shown == {"awareness": [1], "interest": [2], "consideration": [3],
-                     "purchase": [4, 5, 6], "customer": [7]}
+    assert shown == {
+        "awareness": [1],
+        "interest": [2],
+        "consideration": [3],
+        "purchase": [4, 5, 6],
+        "customer": [7],
+    }
     purchase = columns[3]
     assert purchase.total == 40_000 and purchase.weighted == 20_000
     assert [deal.id for deal in purchase.waiting] == [4]

@@ -42,8 +42,13 @@ async def test_filter_matches_owner_source_and_tags_with_every_word(board_store:
         await loaded(pilot)
         field = board_of(app).query_one("#filter", Input)
         await pilot.press("slash")
-        for text, expected in (("lena", {7}), ("webinar", {3}), ("PRIORITY", {1}),
-                               ("maya hooli", {4}), ("nobody", set())):
+        for text, expected in (
+            ("lena", {7}),
+            ("webinar", {3}),
+            ("PRIORITY", {1}),
+            ("maya hooli", {4}),
+            ("nobody", set()),
+        ):
             field.value = text
             await pilot.pause()
             assert shown_ids(app) == expected, text

@@ -22,8 +22,33 @@ from tests.tui.conftest import (
     until,
 )
 
-BOARD_KEYS = ("a", "e", "H", "L", "A", "W", "X", "d", "/", "m", "o", "esc", "u", "U", "r",
-              "s", "w", "?", "q", "g", "G", "1 … 9", "shift+←", "shift+→", "enter")
+BOARD_KEYS = (
+    "a",
+    "e",
+    "H",
+    "L",
+    "A",
+    "W",
+    "X",
+    "d",
+    "/",
+    "m",
+    "o",
+    "esc",
+    "u",
+    "U",
+    "r",
+    "s",
+    "w",
+    "?",
+    "q",
+    "g",
+    "G",
+    "1 … 9",
+    "shift+←",
+    "shift+→",
+    "enter",
+)
 
 
 async def test_question_mark_shows_every_key(board_store: Path) -> None:
@@ -45,8 +70,19 @@ async def test_footer_shows_only_keys_that_apply(board_store: Path) -> None:
     async with app.run_test(size=(250, 40)) as pilot:
         await loaded(pilot)
         footer = screen_text(app).splitlines()[-1]
-        for label in ("Add", "Edit", "Lost", "Delete", "Filter", "Mine", "Owner", "Help",
-                      "Quit", "Move deal", "Stage"):
+        for label in (
+            "Add",
+            "Edit",
+            "Lost",
+            "Delete",
+            "Filter",
+            "Mine",
+            "Owner",
+            "Help",
+            "Quit",
+            "Move deal",
+            "Stage",
+        ):
             assert label in footer, label
         for label in ("Accept", "Won", "Undo", "Redo", "Clear"):
             assert label not in footer, label  # Acme: marketing, nothing done, no filter
@@ -61,9 +97,24 @@ async def test_every_action_is_in_the_command_palette(board_store: Path) -> None
         await loaded(pilot)
         await pilot.press("4")
         titles = {command.title for command in app.get_system_commands(board_of(app))}
-        for title in ("Detail", "Add", "Edit", "Accept", "Won", "Lost", "Delete", "Filter",
-                      "Mine", "Owner", "Reload", "Panel", "Window", "Help",
-                      "Move the deal one stage on (into sales: the handoff)", "Go to stage 3"):
+        for title in (
+            "Detail",
+            "Add",
+            "Edit",
+            "Accept",
+            "Won",
+            "Lost",
+            "Delete",
+            "Filter",
+            "Mine",
+            "Owner",
+            "Reload",
+            "Panel",
+            "Window",
+            "Help",
+            "Move the deal one stage on (into sales: the handoff)",
+            "Go to stage 3",
+        ):
             assert title in titles, title
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)

@@ -49,8 +49,11 @@ async def test_a_move_by_another_process_shows_within_a_second_and_the_cursor_fo
     async with app.run_test(size=(160, 40)) as pilot:
         board = await loaded(pilot)
         assert selected_id(app) == 1
-        subprocess.run([sys.executable, "-c", MOVE_IN_ANOTHER_PROCESS, str(board_store)],
-                       check=True, timeout=30)
+        subprocess.run(
+            [sys.executable, "-c", MOVE_IN_ANOTHER_PROCESS, str(board_store)],
+            check=True,
+            timeout=30,
+        )
         started = time.monotonic()
         await until(pilot, lambda: board.deals[1].stage == "interest", timeout=1.0)
         assert time.monotonic() - started < 1.0
@@ -65,8 +68,9 @@ async def test_a_new_deal_above_the_cursor_keeps_the_cursor_on_its_deal(
     async with app.run_test(size=(160, 40)) as pilot:
         board = await loaded(pilot)
         awareness = board.query_one("#stage-awareness")
-        reopen(board_store).add(lambda deal_id: create(deal_id, "Older lead", "awareness",
-                                                       age_days=30))
+        reopen(board_store).add(
+            lambda deal_id: create(deal_id, "Older lead", "awareness", age_days=30)
+        )
         await until(pilot, lambda: len(board.deals) == 9, timeout=1.0)
         titles = [deal.title for deal in awareness.data.deals]  # type: ignore[attr-defined]
         assert titles == ["Older lead", "Acme renewal"]  # longest in the stage first
@@ -82,8 +86,10 @@ async def test_a_stale_edit_is_refused_naming_who_and_the_board_shows_the_fresh_
         await pilot.press("e")
         form = app.screen
         assert isinstance(form, DealForm)
-        reopen(board_store).change(1, lambda d: journey.edit(
-            d, DealChanges(title="Acme renewal (theo)"), by="theo", now=NOW))
+        reopen(board_store).change(
+            1,
+            lambda d: journey.edit(d, DealChanges(title="Acme renewal (theo)"), by="theo", now=NOW),
+        )
         form.query_one("#title").value = "Acme renewal (sam)"  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
         await settled(pilot)
@@ -103,8 +109,9 @@ async def test_a_locked_store_shows_a_notice_keeps_the_board_alive_and_retries(
         with store_lock(StoreLayout(board_store).lock, exclusive=True, timeout=1):
             await pilot.press("L")
             assert board.deals[1].stage == "interest"  # shown at once
-            await until(pilot, lambda: any("Store busy" in n.title
-                                           for n in app._notifications), timeout=3)
+            await until(
+                pilot, lambda: any("Store busy" in n.title for n in app._notifications), timeout=3
+            )
             await pilot.press("4", "j")  # the board still answers
             assert selected_id(app) == 5
         await settled(pilot)
@@ -120,8 +127,9 @@ async def test_a_write_that_stays_locked_is_reported_and_the_board_shows_the_sto
         board.writer.attempts = 1
         with store_lock(StoreLayout(board_store).lock, exclusive=True, timeout=1):
             await pilot.press("L")
-            await until(pilot, lambda: any("not saved" in n.title
-                                           for n in app._notifications), timeout=4)
+            await until(
+                pilot, lambda: any("not saved" in n.title for n in app._notifications), timeout=4
+            )
         await until(pilot, lambda: board.deals[1].stage == "awareness", timeout=2)
         assert stored(board_store, 1).version == 1
 

@@ -12,8 +12,10 @@ HOSTILE = ("[bold]x", "[/", "[@click=app.quit]x[/]")
 
 
 def hostile_board(first: int) -> list:  # type: ignore[type-arg]
-    deals = [create(first + i, title, "awareness", age_days=3 - i, company=title)
-             for i, title in enumerate(HOSTILE)]
+    deals = [
+        create(first + i, title, "awareness", age_days=3 - i, company=title)
+        for i, title in enumerate(HOSTILE)
+    ]
     # A store written by hand may hold what the rules refuse: an escape sequence.
     raw = create(first + 3, "plain", "interest")
     deals.append(dataclasses.replace(raw, title="evil\x1b[2Jred", owner="x\x07y"))

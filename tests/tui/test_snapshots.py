@@ -36,18 +36,21 @@ def test_board_at_80_by_24(board_store: Path, snap_compare: SnapCompare) -> None
 
 
 def test_deal_detail(board_store: Path, snap_compare: SnapCompare) -> None:
-    assert snap_compare(make_app(board_store), terminal_size=(120, 40),
-                        run_before=after("4", "enter"))
+    assert snap_compare(
+        make_app(board_store), terminal_size=(120, 40), run_before=after("4", "enter")
+    )
 
 
 def test_add_form(board_store: Path, snap_compare: SnapCompare) -> None:
-    assert snap_compare(make_app(board_store), terminal_size=(120, 40),
-                        run_before=after("a", "ctrl+s"))
+    assert snap_compare(
+        make_app(board_store), terminal_size=(120, 40), run_before=after("a", "ctrl+s")
+    )
 
 
 def test_help(board_store: Path, snap_compare: SnapCompare) -> None:
-    assert snap_compare(make_app(board_store), terminal_size=(120, 40),
-                        run_before=after("question_mark"))
+    assert snap_compare(
+        make_app(board_store), terminal_size=(120, 40), run_before=after("question_mark")
+    )
 
 
 def test_empty_board(store: Path, snap_compare: SnapCompare) -> None:

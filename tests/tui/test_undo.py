@@ -76,8 +76,10 @@ async def test_undo_refuses_when_someone_else_changed_the_deal_since(board_store
         await settled(pilot)
         mine = stored(board_store, 1)
         reopen(board_store).change(
-            1, lambda d: journey.move(d, "consideration", pipeline=P, by="theo", now=NOW),
-            expected_version=mine.version)
+            1,
+            lambda d: journey.move(d, "consideration", pipeline=P, by="theo", now=NOW),
+            expected_version=mine.version,
+        )
         await until(pilot, lambda: board.deals[1].stage == "consideration", timeout=2)
         await pilot.press("u")
         await settled(pilot)
