@@ -121,8 +121,17 @@ def cli(ctx: click.Context, db: Path | None) -> None:
         open_board(ctx.obj)
 
 
+NO_TERMINAL = (
+    "the board needs a terminal (stdin and stdout); in scripts and cron use a command instead,"
+    " e.g. `funnel list` (see `funnel --help`)"
+)
+
+
 def open_board(env: Env) -> None:
-    """Open the Textual board on the store."""
+    """Open the Textual board on the store, or refuse at once where there is no terminal."""
+    # Without a terminal Textual would run headless for ever, spinning a core (cron, CI, pipes).
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CommandError(NO_TERMINAL, 2)
     # Imported here, not at the top: Textual costs ~150 ms to import and no one-line
     # command needs it.
     from screens.app import run_board
