@@ -65,7 +65,9 @@ EMPTY_TEXT = (
     "No deals yet.\n\n"
     "Press  a  to add the first deal,\n"
     'or run  funnel add "Title"  in a shell.\n\n'
-    "To look around a sample board first, run  funnel demo."
+    "To look around a sample board first, run  funnel demo.\n"
+    "(funnel: command not found? Run  make install  in the\n"
+    " checkout, or  . .venv/bin/activate  there.)"
 )
 
 
