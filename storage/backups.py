@@ -3,14 +3,14 @@
 A snapshot is a directory laid out like a store, which any command can open with ``--db``:
 
     backups/board.json.2026-11-20T101500.123Z.auto/board.json
-    backups/board.json.2026-11-20T101500.123Z.auto/board.archive/closed-00000.json
+    backups/board.json.2026-11-20T101500.123Z.auto/board.blocks/open-00000.g000041.json
 
-Writes take one by themselves (kind ``auto``), before they replace anything, at most once per
-`BackupPolicy.every` seconds. Those are hard links: Funnel never modifies a store file in
-place, it replaces it, so a link keeps the contents of the moment for the cost of a directory
-entry, and the write that follows replaces the main file at once. An archive file stays shared
-with the store until a write replaces it. `funnel backup` and `funnel restore` take full copies
-(kinds ``manual`` and ``before-restore``), which nothing done to the store can touch.
+It holds the manifest and exactly the block files it names. Writes take one by themselves
+(kind ``auto``), before they commit, at most once per `BackupPolicy.every` seconds. Those are
+hard links: Funnel never modifies a store file in place (a block file is never changed once
+written, and the manifest is replaced), so a link keeps the contents of the moment for the
+cost of a directory entry. `funnel backup` and `funnel restore` take full copies (kinds
+``manual`` and ``before-restore``), which nothing done to the store can touch.
 
 A snapshot is assembled under a temp name and renamed into place, so a crash leaves either a
 whole snapshot or a temp directory that the next write removes.
@@ -25,6 +25,7 @@ import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from board.errors import StoreCorrupt
 from storage.atomic import (
@@ -33,13 +34,14 @@ from storage.atomic import (
     fsync_dir,
     make_dir,
     remove_stale_temps,
+    step,
     write_atomic,
 )
 from storage.document_lines import decoded, join_tables
 from storage.errors import StoreUnsafe
 from storage.json_storage import parse_tables
-from storage.layout import FileStamp, StoreLayout
-from storage.meta_doc import META_ID, META_TABLE, archive_stamps
+from storage.layout import FileStamp, StoreLayout, block_name
+from storage.meta_doc import META_ID, META_TABLE, SCHEMA, archive_stamps, block_generations
 from storage.sharing import Sharing
 
 BACKUPS_DIR = "backups"
@@ -133,24 +135,63 @@ def _backups_root(layout: StoreLayout, sharing: Sharing) -> Path:
 def place_file(source: Path, target: Path, sharing: Sharing, *, link: bool) -> None:
     """Hard-link ``source`` at ``target``, or copy it (a copy gets the store's mode)."""
     if link:
+        step("link", target)
         os.link(source, target, follow_symlinks=False)
     else:
         mode = sharing.file_mode(existing_mode(source))
         copy_file(source, target, mode=mode, group=sharing.group)
 
 
+def _manifest_meta(layout: StoreLayout) -> dict[str, Any]:
+    """The store's ``_meta`` document as stored (empty if it cannot be read)."""
+    try:
+        tables = parse_tables(layout.main.read_bytes(), layout.main)
+        stored = tables.get(META_TABLE, {}).get(str(META_ID))
+        return {} if stored is None else decoded(stored, META_ID, layout.main)
+    except (StoreCorrupt, OSError):
+        return {}
+
+
+def _schema(layout: StoreLayout) -> int:
+    schema = _manifest_meta(layout).get("schema", 0)
+    return schema if type(schema) is int else 0
+
+
+def named_block_files(layout: StoreLayout) -> list[str]:
+    """The block files the store's manifest names; every one present if it cannot be read."""
+    meta = _manifest_meta(layout)
+    try:
+        if meta and _schema(layout) < SCHEMA:
+            return []  # a schema 1 store: its deals are in the main file and the archive
+        if meta:
+            return sorted(block_name(key, gen) for key, gen in block_generations(meta).items())
+    except (TypeError, AttributeError):
+        pass
+    return sorted(layout.block_files())  # a damaged manifest: keep whatever may matter
+
+
 def take_backup(
-    layout: StoreLayout, sharing: Sharing, *, kind: str, now: datetime, link: bool = False
+    layout: StoreLayout,
+    sharing: Sharing,
+    *,
+    kind: str,
+    now: datetime,
+    link: bool = False,
+    named: list[str] | None = None,
 ) -> Backup | None:
     """Snapshot the store's files as they are now; call it holding the store's lock.
 
     Returns ``None`` when there is nothing to snapshot. With ``link`` (the write path) files
-    are hard-linked, never copied; where links are impossible it raises `OSError`.
+    are hard-linked, never copied; where links are impossible it raises `OSError`. ``named``
+    lists the block files of the store when the caller knows them (else the manifest says).
+    A store of schema 1, not yet upgraded, is snapshotted with its archive files.
     """
     blocks = layout.archive_stamps()
     has_main = os.path.lexists(layout.main)
     if not has_main and not blocks:
         return None
+    if named is None:
+        named = named_block_files(layout) if has_main else []
     root = _backups_root(layout, sharing)
     remove_stale_temps(root, prefix=layout.main.name)
     at = now.astimezone(UTC)
@@ -161,18 +202,26 @@ def take_backup(
     try:
         make_dir(temp, mode=sharing.dir_mode, group=sharing.group)
         copy = StoreLayout(temp / layout.main.name)
-        if blocks:
+        for block_file in named:
+            make_dir(copy.blocks_dir, mode=sharing.dir_mode, group=sharing.group)
+            source = layout.blocks_dir / block_file
+            place_file(source, copy.blocks_dir / block_file, sharing, link=link)
+        if named:
+            fsync_dir(copy.blocks_dir)
+        legacy = has_main and _schema(layout) < SCHEMA
+        for block in sorted(blocks) if legacy else ():
             make_dir(copy.archive_dir, mode=sharing.dir_mode, group=sharing.group)
-            for block in sorted(blocks):
-                place_file(layout.archive(block), copy.archive(block), sharing, link=link)
+            place_file(layout.archive(block), copy.archive(block), sharing, link=link)
+        if legacy and blocks:
             fsync_dir(copy.archive_dir)
-        if has_main and link:
-            place_file(layout.main, copy.main, sharing, link=True)
+        if has_main and (link or not legacy):
+            place_file(layout.main, copy.main, sharing, link=link)
         elif has_main:
             data = restamped_main(layout.main, blocks, copy.archive_stamps())
             mode = sharing.file_mode(existing_mode(layout.main))
             write_atomic(copy.main, data, mode=mode, group=sharing.group)
         fsync_dir(temp)
+        step("rename", root / name)
         os.rename(temp, root / name)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
@@ -181,13 +230,15 @@ def take_backup(
     return Backup(root / name, at, kind)
 
 
-def auto_backup(layout: StoreLayout, sharing: Sharing, policy: BackupPolicy) -> None:
-    """Snapshot the files a write is about to replace, if one is due; never stops the write."""
+def auto_backup(
+    layout: StoreLayout, sharing: Sharing, policy: BackupPolicy, named: list[str]
+) -> None:
+    """Snapshot the store before a write commits, if one is due; never stops the write."""
     now = datetime.now(UTC)
     if not backup_due(layout, policy, now):
         return
     try:
-        take_backup(layout, sharing, kind="auto", now=now, link=True)
+        take_backup(layout, sharing, kind="auto", now=now, link=True, named=named)
         prune_backups(layout, policy, now)
     except (OSError, StoreUnsafe):
         pass  # no room, no hard links, a planted symlink: `funnel doctor` reports it
@@ -196,10 +247,10 @@ def auto_backup(layout: StoreLayout, sharing: Sharing, policy: BackupPolicy) -> 
 def restamped_main(
     main: Path, originals: dict[int, FileStamp], copies: dict[int, FileStamp]
 ) -> bytes:
-    """The bytes of ``main``, recording the stamps of fresh copies of its archive files.
+    """The bytes of a schema 1 ``main``, recording the stamps of fresh copies of its archives.
 
-    A main file records the stamp of every archive file it was written with; a mismatch
-    means a write was interrupted (see `storage.transaction`). Copies have new stamps, so
+    A schema 1 main file records the stamp of every archive file it was written with; a
+    mismatch means a write was interrupted (see `storage.legacy`). Copies have new stamps, so
     where an original matched the record, its copy's stamp is recorded instead. A main file
     that cannot be parsed (a damaged store being kept) is returned as it is.
     """
@@ -239,6 +290,7 @@ def prune_backups(layout: StoreLayout, policy: BackupPolicy, now: datetime) -> l
     kept |= set(first_of_day.values())
     removed = [backup for backup in backups if backup not in kept]
     for backup in removed:
+        step("unlink", backup.path)
         shutil.rmtree(backup.path, ignore_errors=True)
     return removed
 

@@ -70,7 +70,7 @@ def examine(path: Path, *, timeout: float = 5.0) -> Report:
         check_store(layout)
     except StoreUnsafe as err:
         add(Finding("safety", path, err.problem, err.fix))
-    if not os.path.lexists(path) and not layout.archive_stamps():
+    if not os.path.lexists(path) and not layout.block_files() and not layout.archive_stamps():
         add(Finding("json", path, "there is no store here", f"create one: `funnel init {path}`"))
         return report
     report.findings += _permissions(layout, report)
@@ -130,8 +130,8 @@ def _permissions(layout: StoreLayout, report: Report) -> Iterator[Finding]:
     directory = layout.main.parent
     dir_st = os.stat(directory)
     me = login_of(os.geteuid())
-    files = [layout.main, layout.lock, *(layout.archive(b) for b in layout.archive_stamps())]
-    dirs = [d for d in (layout.archive_dir, backups_dir(layout)) if os.path.lexists(d)]
+    files = [layout.main, layout.lock, *(layout.blocks_dir / name for name in layout.block_files())]
+    dirs = [d for d in (layout.blocks_dir, backups_dir(layout)) if os.path.lexists(d)]
     for path in dirs:
         if not stat.S_ISDIR(os.lstat(path).st_mode):
             yield Finding(
@@ -220,7 +220,6 @@ def _lstat(path: Path) -> os.stat_result | None:
 def _leftovers(layout: StoreLayout) -> Iterator[Finding]:
     places = [
         (layout.main.parent, layout.main.name),
-        (layout.archive_dir, ""),
         (backups_dir(layout), layout.main.name),
     ]
     for directory, prefix in places:

@@ -10,6 +10,7 @@ JSON is read with a full parse.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import cast
 
@@ -19,6 +20,7 @@ from tinydb.table import Document, Table
 
 from storage.atomic import PendingReplace, prepare_replace
 from storage.document_lines import BadDocument, Tables, corrupt, join_tables, split_tables
+from storage.errors import StoreUnsafe
 from storage.layout import FileStamp, stamp_of
 
 _BOM = b"\xef\xbb\xbf"
@@ -74,12 +76,8 @@ class JsonFileStorage(Storage):
     def read(self) -> Tables | None:
         """The tables, reading the file on the first call only."""
         if not self._loaded:
-            try:
-                with open(self.path, "rb") as handle:
-                    self.raw = handle.read()
-                    self.stamp = stamp_of(os.fstat(handle.fileno()))
-            except FileNotFoundError:
-                self.raw = None
+            read = read_store_file(self.path)
+            self.raw, self.stamp = read if read is not None else (None, None)
             self._tables = None if self.raw is None else parse_tables(self.raw, self.path)
             self._loaded = True
         return self._tables
@@ -94,9 +92,42 @@ class JsonFileStorage(Storage):
         self._loaded = True
         self.dirty = True
 
+    def encode(self) -> bytes:
+        """The file's bytes for the tables as they are now."""
+        return join_tables(self._tables or {})
+
     def prepare(self, *, mode: int | None = None, group: int | None = None) -> PendingReplace:
         """Encode the tables into a temp file beside the target, ready to rename over it."""
-        return prepare_replace(self.path, join_tables(self._tables or {}), mode=mode, group=group)
+        return prepare_replace(self.path, self.encode(), mode=mode, group=group)
+
+
+_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+
+
+def read_store_file(path: Path) -> tuple[bytes, FileStamp] | None:
+    """The bytes and stamp of a store file; ``None`` if there is none.
+
+    Never follows a symbolic link and never opens anything but a regular file (a FIFO planted
+    in its place would block the reader for ever); either is refused as `StoreUnsafe`.
+    """
+    try:
+        fd = os.open(path, _READ)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if os.path.islink(path):
+            raise StoreUnsafe(
+                f"{path} is a symbolic link, and Funnel never reads a store through one",
+                f"remove it (`rm {path}`) and restore a snapshot (`funnel restore`)",
+            ) from None
+        raise exc
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise StoreUnsafe(
+                f"{path} is not a regular file", f"move it aside (`mv {path} {path}.odd`)"
+            )
+        return handle.read(), stamp_of(st)
 
 
 def documents(table: Table) -> list[Document]:
