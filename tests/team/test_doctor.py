@@ -102,7 +102,11 @@ def test_each_problem_is_reported_with_its_fix(team: Store, name: str) -> None:
     assert [p["check"] for p in problems] == check.split(), problems
     assert fix in problems[0]["fix"]
     text = team.run("doctor")
-    assert text.returncode == 1 and "fix: " in text.stdout and f"{len(check.split())} problem" in text.stdout
+    assert (
+        text.returncode == 1
+        and "fix: " in text.stdout
+        and f"{len(check.split())} problem" in text.stdout
+    )
     assert files_of(team.db.parent) == before  # the doctor writes nothing
 
 
