@@ -26,9 +26,10 @@ STALE_AFTER = 5.0
 
 # Test-only crash points. Every durable step of a write (a write, an fsync, a rename, a link, an
 # unlink, a mkdir) calls `step` first. With FUNNEL_CRASH_AT=N the process kills itself with
-# SIGKILL just before its Nth step; with FUNNEL_CRASH_AT=count it prints each step on stderr
-# ("crash-point N: what path"). The crash tests use it to kill a write at every step in turn.
-_CRASH_AT = os.environ.get("FUNNEL_CRASH_AT", "")
+# SIGKILL just before its Nth step (N:INT sends itself Ctrl-C's SIGINT there instead); with
+# FUNNEL_CRASH_AT=count it prints each step on stderr ("crash-point N: what path"). The crash
+# tests use it to stop a write at every one of its steps in turn.
+_CRASH_AT, _, _CRASH_WITH = os.environ.get("FUNNEL_CRASH_AT", "").partition(":")
 _steps = 0
 
 
@@ -41,7 +42,7 @@ def step(what: str, path: Path | str) -> None:
     if _CRASH_AT == "count":
         print(f"crash-point {_steps}: {what} {path}", file=sys.stderr, flush=True)
     elif _CRASH_AT.isdigit() and _steps == int(_CRASH_AT):
-        os.kill(os.getpid(), signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGINT if _CRASH_WITH == "INT" else signal.SIGKILL)
 
 
 _TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)(?:\.[0-9a-f]+)?\.tmp$")
@@ -241,6 +242,8 @@ def stale_temps(directory: Path, *, prefix: str = "") -> list[Path]:
     snapshots) are considered: another store may share the directory.
     """
     found: list[Path] = []
+    if os.path.islink(directory):
+        return found  # never look through a planted link
     try:
         entries = list(os.scandir(directory))
     except (FileNotFoundError, NotADirectoryError):

@@ -44,7 +44,9 @@ def _on_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def begin_commit() -> None:
     """A commit starts: from here Ctrl-C is held back until `before_commit_point` looks."""
-    _state.committing = _state.installed
+    # Only the main thread gets signals; a commit in another thread (the board's writer)
+    # must not make the process deaf to Ctrl-C once it lands.
+    _state.committing = _state.installed and threading.current_thread() is threading.main_thread()
 
 
 def before_commit_point() -> None:

@@ -27,7 +27,7 @@ from storage.atomic import (
     write_atomic,
     write_new,
 )
-from storage.backups import BackupPolicy, auto_backup
+from storage.backups import BackupPolicy, auto_backup, backups_dir
 from storage.document_lines import StoredDocument, StoreTable, corrupt
 from storage.errors import unavailable
 from storage.json_storage import JsonFileStorage, document
@@ -120,6 +120,7 @@ class Transaction:
         """Read the manifest (an old store: all of it), and clear what a crashed write left."""
         if self.write:
             remove_stale_temps(self.layout.main.parent, prefix=self.layout.main.name)
+            remove_stale_temps(backups_dir(self.layout), prefix=self.layout.main.name)
         tables = self.main.read()
         schema = schema_of(tables, self.layout.main)
         stored = document(self._meta, META_ID)

@@ -64,6 +64,11 @@ class FunnelGroup(click.Group):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        # Ctrl-C during a write: before its commit point nothing is written and we say so;
+        # after it the write has landed, and the command finishes and reports it.
+        from storage import interrupts
+
+        interrupts.install()
         try:
             result = super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
@@ -75,7 +80,7 @@ class FunnelGroup(click.Group):
             sys.exit(exc.exit_code)
         except click.Abort as exc:
             interrupted = isinstance(exc.__cause__, KeyboardInterrupt)
-            click.echo("Interrupted." if interrupted else "Aborted.", err=True)
+            click.echo("Interrupted; nothing was written." if interrupted else "Aborted.", err=True)
             sys.exit(130 if interrupted else 1)
         sys.exit(result if isinstance(result, int) else 0)
 
