@@ -73,7 +73,13 @@ def funnel(db: Path, *args: str, crash: str = "") -> subprocess.CompletedProcess
         "FUNNEL_CRASH_AT": crash,
     }
     return subprocess.run(
-        [FUNNEL, *args], cwd=db.parent, env=env, capture_output=True, text=True, timeout=120
+        [FUNNEL, *args],
+        cwd=db.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
