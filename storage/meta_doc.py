@@ -5,11 +5,14 @@
      "open": {"12": 341, …}, "closed": {"0": 12, …}}
 
 ``generation`` counts the store's commits; ``open`` and ``closed`` name, for each block that
-holds deals, the generation of the file that holds them (see `storage.layout`).
+holds deals, the generation of the file that holds them (see `storage.layout`). ``store_id``,
+drawn at random when the store is made, tells a reader that a store at the same path was made
+anew (its history is another one).
 """
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +38,7 @@ def new_meta_doc(*, currency: str, now: datetime) -> dict[str, Any]:
         "next_deal_id": 1,
         "next_spend_id": 1,
         "generation": 0,
+        "store_id": os.urandom(8).hex(),
         Kind.OPEN.value: {},
         Kind.CLOSED.value: {},
     }

@@ -404,7 +404,7 @@ def _cursor(txn: Transaction) -> Cursor:
     if txn.legacy is not None:
         parts = [("schema-1", hash(txn.main.stamp))]
     return Cursor(
-        store=str(meta.get("created_at", "")),
+        store=str(meta.get("store_id", meta.get("created_at", ""))),
         position=txn.generation,
         parts=tuple(parts),
         spend=_fingerprint((txn.main.read() or {}).get("spend", {})),

@@ -276,6 +276,7 @@ class Transaction:
         # The write has landed. What follows only tidies up; a crash here leaves old
         # generations that the next write removes.
         interrupts.passed_commit_point()
+        self.main.stamp = pending.stamp
         fsync_dir(layout.main.parent)
         replaced = [
             layout.block(key, gen) for key, gen in self.named.items() if named.get(key) != gen
