@@ -11,7 +11,7 @@ from board import journey
 from board.deal import Deal
 from board.spend import Spend, Team
 from storage.repository import Changes, Repository
-from tests.storage.conftest import T0, P, OpenRepository, maker, won
+from tests.storage.conftest import T0, OpenRepository, P, maker, won
 
 
 def apply(held: dict[int, Deal], changes: Changes) -> dict[int, Deal]:
