@@ -76,7 +76,7 @@ def test_an_open_only_reader_sees_a_closed_deal_leave(repo: Repository) -> None:
     repo.add(maker(stage="purchase"))
     repo.add(maker())
     start = repo.changes(None, include_closed=False)
-    repo.change(1, lambda d: won(d))
+    repo.change(1, won)
     changes = repo.changes(start.cursor, include_closed=False)
     assert changes.deleted == {1} and changes.deals == ()
     assert apply(everything(repo, include_closed=False), changes) == everything(
