@@ -9,7 +9,6 @@ the person saw.
 from __future__ import annotations
 
 import contextlib
-import gc
 from collections.abc import Callable
 from datetime import datetime
 
@@ -32,7 +31,7 @@ from screens.side_panel import SidePanel, metrics_window
 from screens.status_line import StatusLine
 from screens.store_writer import Intent, StoreWriter, WriteJob
 from screens.undo_log import Transition, UndoLog
-from storage.repository import Repository, Snapshot
+from storage.repository import Changes, Cursor, Repository, WriteReceipt
 
 _CHECKED: tuple[tuple[str, tuple[object, ...]], ...] = (
     ("detail", ()),
@@ -108,6 +107,8 @@ class BoardSync(Screen[None]):
         self.writer = StoreWriter(repository)
         self._pending: dict[int, Deal | None] = {}
         self._stamp: tuple[int, ...] | None = None
+        self._cursor: Cursor | None = None
+        """Where the deals shown stand in the store's history (see `Repository.changes`)."""
         self._write_seq = 0
         self._reading = False
         self._busy_shown = False
@@ -174,22 +175,24 @@ class BoardSync(Screen[None]):
 
     @work(thread=True, group="read", exit_on_error=True, description="read the store")
     def _read(self, force: bool, seq: int) -> None:
+        # Only what changed since the last read is read and decoded: a colleague's change costs
+        # the blocks it touched, not the store. ``force`` starts over from nothing.
         stamp: tuple[int, ...] = ()
         try:
             stamp = self.repository.stamp()
             if not force and stamp == self._stamp:
                 return
-            snapshot = self.repository.snapshot()
+            changes = self.repository.changes(None if force else self._cursor)
         except StoreLocked as exc:
             self._hand_over(self._store_busy, exc)  # the next poll tries again
         except FunnelError as exc:
             self._hand_over(self._problem, exc, stamp)
         else:
-            self._hand_over(self._apply_snapshot, snapshot, stamp, seq)
+            self._hand_over(self._apply_changes, changes, stamp, seq)
         finally:
             self._reading = False
 
-    def _apply_snapshot(self, snapshot: Snapshot, stamp: tuple[int, ...], seq: int) -> None:
+    def _apply_changes(self, changes: Changes, stamp: tuple[int, ...], seq: int) -> None:
         if not self.is_attached:
             return  # the app is closing
         if seq != self._write_seq:
@@ -197,7 +200,15 @@ class BoardSync(Screen[None]):
             return
         self._busy_shown = False
         self._stamp = stamp  # what `stamp()` said before this read; a newer write re-reads
-        deals = {deal.id: deal for deal in snapshot.deals}
+        self._cursor = changes.cursor
+        deals = {} if changes.reset else self.deals
+        touched = {deals[i].stage for i in changes.deleted if i in deals}
+        for deal_id in changes.deleted:
+            deals.pop(deal_id, None)
+        for deal in changes.deals:
+            old = deals.get(deal.id)
+            touched.update((deal.stage,) if old is None else (deal.stage, old.stage))
+            deals[deal.id] = deal
         for deal_id, mine in self._pending.items():
             stored = deals.get(deal_id)
             if mine is None:
@@ -205,14 +216,16 @@ class BoardSync(Screen[None]):
             elif stored is None or stored.version < mine.version:
                 deals[deal_id] = mine
         self.deals = deals
-        # Out of the cyclic collector's sight with whatever else is alive: the deals just read
-        # hold no cycles (reference counting frees them when the next read replaces them), and
-        # a full collection walking ten thousand of them took over 100 ms, often during a key.
-        gc.freeze()
-        self._spend = snapshot.spend
+        if changes.spend is not None:
+            self._spend = changes.spend
+        first = not self.loaded
         self.loaded = True
-        self._render_board()
-        self.refresh_metrics()
+        if changes.reset or first:
+            self._render_board()
+        elif touched or changes.spend is not None:
+            self._render_board(stages=touched)
+        if changes.reset or first or touched or changes.spend is not None:
+            self.refresh_metrics()
 
     def _store_busy(self, exc: StoreLocked) -> None:
         if not self.is_attached:
@@ -364,7 +377,9 @@ class BoardSync(Screen[None]):
 
     def _write_loop(self) -> None:
         self.writer.run(
-            done=lambda job, result: self._hand_over(self._write_done, job, result),
+            done=lambda job, result, receipt: self._hand_over(
+                self._write_done, job, result, receipt
+            ),
             failed=lambda job, exc: self._hand_over(self._write_failed, job, exc),
             busy=lambda job, attempt: self._hand_over(self._write_busy, job, attempt),
         )
@@ -401,11 +416,17 @@ class BoardSync(Screen[None]):
         """Whether some of my changes are not in the store yet."""
         return self._in_flight > 0
 
-    def _write_done(self, job: WriteJob, transition: Transition) -> None:
+    def _write_done(
+        self, job: WriteJob, transition: Transition, receipt: WriteReceipt | None
+    ) -> None:
         if not self.is_attached:
             return  # the app is closing
         self._in_flight -= 1
         self._write_seq += 1
+        if receipt is not None and self._cursor is not None and receipt.before == self._cursor:
+            # Nobody wrote between my last read and my write: what I show now is the store as
+            # my write left it, so there is nothing to read back.
+            self._cursor, self._stamp = receipt.after, receipt.stamp
         deal_id, stored = transition.deal_id, transition.new
         shown = self.deals.get(deal_id)
         mine = self._pending.get(deal_id)

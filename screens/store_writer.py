@@ -10,7 +10,7 @@ from enum import Enum
 
 from board.errors import FunnelError, StoreLocked
 from screens.undo_log import Transition
-from storage.repository import Repository
+from storage.repository import Repository, WriteReceipt
 
 
 class Intent(Enum):
@@ -32,7 +32,7 @@ class WriteJob:
     """For undo and redo: the log entry being reversed."""
 
 
-Done = Callable[[WriteJob, Transition], None]
+Done = Callable[[WriteJob, Transition, WriteReceipt | None], None]
 Failed = Callable[[WriteJob, FunnelError], None]
 Busy = Callable[[WriteJob, int], None]
 
@@ -85,5 +85,7 @@ class StoreWriter:
                 failed(job, exc)
                 return
             else:
-                done(job, transition)
+                # The receipt is taken here, on the writer's thread, before the next write
+                # replaces it: it tells the board where its own write left the store.
+                done(job, transition, self.repository.last_write)
                 return
