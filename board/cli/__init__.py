@@ -19,6 +19,7 @@ import click
 from board import __version__
 from board.cli.context import CommandError, Env, default_store_path, system_clock
 from board.errors import FunnelError
+from board.text import printable
 
 EXIT_CODES = """\b
 Exit codes:
@@ -65,14 +66,16 @@ class FunnelGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
+            _check_arguments(sys.argv[1:] if args is None else list(args))
             result = super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+            _error(f"{exc.format_message()}{hint}")
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            click.echo(f"Error: {exc.format_message()}", err=True)
+            _error(exc.format_message())
             sys.exit(exc.exit_code)
+
         except click.Abort as exc:
             interrupted = isinstance(exc.__cause__, KeyboardInterrupt)
             click.echo("Interrupted." if interrupted else "Aborted.", err=True)
@@ -90,6 +93,21 @@ class FunnelGroup(click.Group):
                 raise SystemExit(0) from None
             where = f" ({exc.filename})" if exc.filename else ""
             raise CommandError(f"{exc.strerror or exc}{where}", 5) from None
+
+
+def _error(message: str) -> None:
+    """The one line of a failure; `printable` keeps whatever it quotes from a terminal."""
+    click.echo(f"Error: {printable(message)}", err=True)
+
+
+def _check_arguments(args: list[str]) -> None:
+    """Refuse an argument holding bytes that are not UTF-8 before anything reads it."""
+    for n, arg in enumerate(args, 1):
+        if isinstance(arg, str) and any("\ud800" <= ch <= "\udfff" for ch in arg):
+            raise click.UsageError(
+                f"argument {n} ('{printable(arg)}') is not valid UTF-8; set the terminal to"
+                " UTF-8 (e.g. LANG=C.UTF-8) and type it again"
+            )
 
 
 @click.group(

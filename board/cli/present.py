@@ -14,6 +14,11 @@ from board.text import printable
 from board.timestamps import age_text, iso
 
 
+def stage_label(pipeline: Pipeline, key: str) -> str:
+    """A stage's label; a key the settings no longer have is shown as such, never looked up."""
+    return pipeline.get(key).label if key in pipeline else f"{printable(key)} (unknown stage)"
+
+
 def badges(deal: Deal, settings: Settings, now: datetime) -> list[str]:
     """Short flags for a deal: handoff state, rotting, sales-sourced, closed."""
     flags: list[str] = []
@@ -44,7 +49,7 @@ def deal_table(deals: list[Deal], settings: Settings, now: datetime) -> str:
         rows.append(
             (
                 str(deal.id),
-                deal.stage,
+                printable(deal.stage),
                 _clip(printable(deal.title), 40),
                 _clip(printable(deal.company), 24),
                 money_display(deal.value, deal.currency),
@@ -73,7 +78,7 @@ def _clip(text: str, width: int) -> str:
 def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
     """Every field of a deal, then its history as a timeline."""
     pipeline = settings.pipeline
-    stage = pipeline.get(deal.stage).label if deal.stage in pipeline else deal.stage
+    stage = stage_label(pipeline, deal.stage)
     fields = [
         ("Deal", f"#{deal.id}  {printable(deal.title)}"),
         ("Company", printable(deal.company)),
@@ -130,7 +135,7 @@ def event_line(deal_id: int | None, event: Event, pipeline: Pipeline) -> str:
     data = event.data
 
     def label(key: object) -> str:
-        return pipeline.get(str(key)).label if key in pipeline else printable(str(key))
+        return stage_label(pipeline, str(key))
 
     what = event.kind.value
     if "from" in data and "to" in data:

@@ -10,7 +10,9 @@ from pathlib import Path
 import click
 
 from board.cli.context import CommandError, Env, json_option, pass_env, print_json, say
-from board.errors import ConfigError
+from board.deal import Status
+from board.errors import ConfigError, FunnelError
+from board.stages import stray_stages
 from board.text import printable
 from board.timestamps import iso
 from storage.backups import BackupPolicy, find_backup, list_backups
@@ -195,6 +197,8 @@ def doctor(ctx: click.Context, env: Env, as_json: bool) -> None:
     except ConfigError as err:
         extra.append(Finding("config", env.config_path, str(err), "fix the setting it names"))
     report = examine(env.db, timeout=timeout)
+    if report.contents is not None and not extra:
+        extra += _stray_stage_findings(env)
     report.findings[:0] = extra
     contents = report.contents
     summary = {
@@ -218,6 +222,27 @@ def doctor(ctx: click.Context, env: Env, as_json: bool) -> None:
         _print_report(summary)
     if not report.healthy:
         ctx.exit(1)
+
+
+def _stray_stage_findings(env: Env) -> list[Finding]:
+    """Open deals in stages the settings no longer have (the board shows them in a lane)."""
+    try:
+        deals = env.repo.query(status=Status.OPEN)
+    except FunnelError:
+        return []  # locked or damaged since `examine` read it: its findings say so
+    stray = stray_stages(((deal.id, deal.stage) for deal in deals), env.settings.pipeline)
+    return [
+        Finding(
+            "stages",
+            env.db,
+            f"{len(ids)} open deal{'s' if len(ids) != 1 else ''} in stage {key!r}, which"
+            f" {env.config_path} does not have (deal {', '.join(map(str, ids[:5]))}"
+            f"{', ...' if len(ids) > 5 else ''})",
+            f"move them to a stage of the settings (funnel move {ids[0]} STAGE),"
+            f" or put stage {key!r} back in the settings",
+        )
+        for key, ids in sorted(stray.items())
+    ]
 
 
 def _print_report(summary: dict[str, object]) -> None:
