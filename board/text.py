@@ -36,6 +36,12 @@ def _describe(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" {name}" if name else "")
 
 
+def control_in(text: str) -> str | None:
+    """The first control, bidi or invalid character of one-line text, described; else None."""
+    bad = _CONTROL_ONE_LINE.search(text)
+    return _describe(bad.group()) if bad else None
+
+
 def clean_line(raw: str, field: str, *, max_len: int = FIELD_MAX, required: bool = False) -> str:
     """A one-line field, trimmed; refuses control characters and overlong text."""
     text = unicodedata.normalize("NFC", raw).strip()

@@ -243,6 +243,15 @@ def _leftovers(layout: StoreLayout) -> Iterator[Finding]:
             f"rm {lock}",
         )
         return
+    if not stat.S_ISREG(st.st_mode):
+        yield Finding(
+            "lock",
+            lock,
+            "is not a regular file (a FIFO or a device, planted by someone):"
+            " every command refuses the store",
+            f"rm {lock}",
+        )
+        return
     note = _lock_note(lock)
     if note is not None:
         yield Finding(
@@ -257,7 +266,7 @@ def _leftovers(layout: StoreLayout) -> Iterator[Finding]:
 def _lock_note(lock: Path) -> str | None:
     """Who a stale note in the lock file names, if its writer is gone from this host."""
     try:
-        fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError:
         return None
     try:

@@ -18,6 +18,7 @@ from board.timestamps import iso
 from storage.backups import BackupPolicy, find_backup, list_backups
 from storage.doctor import examine
 from storage.layout import StoreLayout
+from storage.sharing import login_of
 from storage.store_admin import backup_now, create_store
 from storage.store_admin import restore as restore_store
 from storage.store_check import Finding
@@ -82,6 +83,8 @@ def init(env: Env, path: Path | None, shared: bool, group: str | None) -> None:
                 f" {_group_name(gid)} {env.user}`, then you log in again",
                 5,
             )
+    if gid is not None:
+        _refuse_taking_over(store.parent)
     create_store(
         store, group=gid, currency=env.settings.currency, timeout=env.settings.lock_timeout
     )
@@ -91,6 +94,29 @@ def init(env: Env, path: Path | None, shared: bool, group: str | None) -> None:
         say(
             f"Created a team store at {store}: directory 2770, files 0660, group"
             f" {_group_name(gid)}.\nEach member adds to ~/.profile:  export FUNNEL_DB={store}"
+        )
+
+
+def _refuse_taking_over(directory: Path) -> None:
+    """`init --shared` makes its directory 2770 in the group: never someone else's full one.
+
+    A typo (``~alice`` for ``~/alice``, ``/home/bob`` for ``/home/bob/funnel``) would otherwise
+    hand a colleague's files to the whole team.
+    """
+    try:
+        st = os.lstat(directory)
+        with os.scandir(directory) as entries:
+            empty = next(entries, None) is None
+    except FileNotFoundError:
+        return  # init makes it, as the caller's
+    except OSError as exc:
+        raise CommandError(f"{directory}: {exc.strerror}", 5) from None
+    if st.st_uid != os.geteuid() and not empty:
+        raise CommandError(
+            f"{directory} belongs to {login_of(st.st_uid)} and is not empty; a team store there"
+            " would give its files to the whole group. Use a new directory of its own"
+            f" (e.g. {directory / 'funnel' / 'board.json'})",
+            1,
         )
 
 
@@ -126,7 +152,7 @@ def backup(env: Env, listing: bool, as_json: bool) -> None:
         elif not backups:
             say(f"No snapshots of {env.db} yet. Take one with: funnel backup")
         for b in [] if as_json else backups:
-            click.echo(f"{b.name}  {iso(b.taken_at)}  {b.kind}")
+            click.echo(f"{printable(b.name)}  {iso(b.taken_at)}  {b.kind}")
         return
     taken = backup_now(env.db, _policy(env), timeout=env.settings.lock_timeout)
     if as_json:
@@ -139,7 +165,7 @@ def backup(env: Env, listing: bool, as_json: bool) -> None:
             }
         )
     else:
-        click.echo(taken.name)
+        click.echo(printable(taken.name))
 
 
 @click.command()
@@ -254,7 +280,9 @@ def _print_report(summary: dict[str, object]) -> None:
             f" {summary['spend_entries']} spend entries"
         )
     newest = f", newest {summary['newest_snapshot']}" if summary["newest_snapshot"] else ""
-    click.echo(f"{summary['store']}: {kind}{counts}; {summary['snapshots']} snapshots{newest}")
+    click.echo(
+        printable(f"{summary['store']}: {kind}{counts}; {summary['snapshots']} snapshots{newest}")
+    )
     problems = summary["problems"]
     assert isinstance(problems, list)
     if not problems:
