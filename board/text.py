@@ -123,3 +123,35 @@ def clean_tag(raw: str) -> str:
     if any(ch.isspace() or ch == "," for ch in text):
         raise InvalidInput(f"tag {text!r} must not contain spaces or commas")
     return text
+
+
+def cell_width(text: str) -> int:
+    """How many terminal cells ``text`` takes: wide (CJK, most emoji) 2, combining marks 0."""
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(ch) for ch in text)
+
+
+def _char_width(ch: str) -> int:
+    if unicodedata.combining(ch) or _INVISIBLE.match(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` cells (on the left when ``right``)."""
+    fill = " " * max(width - cell_width(text), 0)
+    return fill + text if right else text + fill
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` cells, an ellipsis marking the cut."""
+    if cell_width(text) <= width:
+        return text
+    kept, used = [], 0
+    for ch in text:
+        used += _char_width(ch)
+        if used > width - 1:
+            break
+        kept.append(ch)
+    return "".join(kept) + "…"

@@ -95,6 +95,19 @@ class FunnelGroup(click.Group):
             raise CommandError(f"{exc.strerror or exc}{where}", 5) from None
 
 
+def _store_file(value: str | None) -> Path | None:
+    """``--db``/``FUNNEL_DB`` as a path; ``dir/`` is refused (a file named ``dir`` would be made)."""
+    if value is None:
+        return None
+    if value.endswith(("/", "/.", "/..")) or value in (".", ".."):
+        raise click.BadParameter(
+            f"{printable(value)!r} names a directory; give the store file in it,"
+            f" e.g. {printable(value.rstrip('/') or '/')}/board.json",
+            param_hint="'--db' / FUNNEL_DB",
+        )
+    return Path(value)
+
+
 def _error(message: str) -> None:
     """The one line of a failure; `printable` keeps whatever it quotes from a terminal."""
     click.echo(f"Error: {printable(message)}", err=True)
@@ -118,8 +131,9 @@ def _check_arguments(args: list[str]) -> None:
 )
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     envvar="FUNNEL_DB",
+    callback=lambda ctx, param, value: _store_file(value),
     help="The store file (default: your data dir; env FUNNEL_DB).",
 )
 @click.version_option(__version__, "--version", prog_name="funnel")

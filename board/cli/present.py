@@ -10,7 +10,7 @@ from board.deal import Deal, Event, EventKind
 from board.money import money_display
 from board.settings import Settings
 from board.stages import Pipeline
-from board.text import printable
+from board.text import cell_width, clip, pad, printable
 from board.timestamps import age_text, iso
 
 
@@ -50,29 +50,23 @@ def deal_table(deals: list[Deal], settings: Settings, now: datetime) -> str:
             (
                 str(deal.id),
                 printable(deal.stage),
-                _clip(printable(deal.title), 40),
-                _clip(printable(deal.company), 24),
+                clip(printable(deal.title), 40),
+                clip(printable(deal.company), 24),
                 money_display(deal.value, deal.currency),
                 printable(deal.owner),
                 age_text((now - deal.stage_entered_at).total_seconds()),
                 ", ".join(badges(deal, settings, now)),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    # Padded by terminal cells, not characters: a CJK title or an emoji takes two cells.
+    widths = [max(cell_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     right = {0, 4}
     lines = []
     for n, row in enumerate(rows):
-        cells = [
-            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
+        cells = [pad(cell, widths[i], right=i in right) for i, cell in enumerate(row)]
         line = "  ".join(cells).rstrip()
         lines.append(click.style(line, bold=True) if n == 0 else line)
     return "\n".join(lines)
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:

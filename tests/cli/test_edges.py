@@ -188,3 +188,35 @@ def test_no_home_and_no_passwd_entry_is_one_line(
     runner = Funnel(funnel.db, env)
     assert_one_line_error(runner("add", "x"), 2, "no home directory", "FUNNEL_DB")
     assert list(tmp_path.iterdir()) == []  # no ./~/.local/share/funnel made here
+
+
+def test_list_pads_by_terminal_cells_so_wide_titles_keep_the_columns(funnel: Funnel) -> None:
+    from board.text import cell_width
+
+    for title, company in (("東京の取引", "株式会社"), ("Plain deal", "Acme"), ("🚀 launch", "x")):
+        funnel.ok("add", title, "--company", company, "--value", "100")
+    lines = funnel.ok("list").stdout.splitlines()
+    # Where "$100" ends, counted in terminal cells, is the same on every row.
+    ends = {cell_width(line[: line.index("$100") + 4]) for line in lines[1:]}
+    assert len(ends) == 1, lines
+
+
+def test_a_long_wide_title_is_clipped_by_cells(funnel: Funnel) -> None:
+    from board.text import cell_width
+
+    funnel.ok("add", "漢" * 60)
+    row = funnel.ok("list").stdout.splitlines()[1]
+    title = row.split("  ")[2].strip()
+    assert title.endswith("…") and cell_width(title) <= 40
+
+
+@pytest.mark.parametrize("how", ["option", "env"])
+def test_a_directory_as_the_store_is_refused(funnel: Funnel, tmp_path: Path, how: str) -> None:
+    directory = f"{tmp_path}/stores/"
+    if how == "option":
+        result = funnel("--db", directory, "add", "x")
+    else:
+        funnel.env["FUNNEL_DB"] = directory
+        result = funnel("add", "x")
+    assert_one_line_error(result, 2, "names a directory", f"{directory}board.json")
+    assert not (tmp_path / "stores").exists()

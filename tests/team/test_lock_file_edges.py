@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from storage import open_repository
 from tests.cli_runner import Funnel, assert_one_line_error
 from tests.storage.conftest import maker
-from tests.team.conftest import STRANGER, Store, files_of, root_only
+from tests.team.conftest import STRANGER, Store, files_of, root_only, store_env
 
 
 @pytest.mark.parametrize("args", [("list",), ("show", "1"), ("add", "x"), ("log",)])
@@ -102,3 +104,56 @@ def test_init_shared_in_my_own_full_directory_is_fine(personal: Store) -> None:
     (directory / "notes.txt").write_text("mine")
     Funnel(personal.db, personal.env).ok("init", "--shared", str(personal.db))
     assert personal.db.exists()
+
+
+def _as_stranger(args: list[str], env: dict[str, str | None]) -> tuple[int, str]:
+    """Run ``funnel`` in a forked child whose uid and gid are in no group of the store."""
+    import board.cli.deals  # noqa: F401  (the child can no longer read the source tree)
+    from click.testing import CliRunner
+
+    from board.cli import cli
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 99
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(STRANGER)
+            os.setuid(STRANGER)
+            result = CliRunner().invoke(cli, args, env=env)
+            code = result.exit_code
+            os.write(write, result.stderr.encode())
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        stderr = pipe.read().decode()
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), stderr
+
+
+@pytest.fixture
+def reachable_team() -> Iterator[Store]:
+    """A team store whose parent directories anyone may pass through (pytest's are 0700)."""
+    parent = Path(tempfile.mkdtemp(prefix="funnel-team-"))
+    parent.chmod(0o755)
+    db = parent / "team" / "board.json"
+    store = Store(db, store_env(db))
+    store.ok("init", "--shared", str(db))
+    yield store
+    shutil.rmtree(parent)
+
+
+@root_only
+def test_someone_outside_the_team_is_told_the_truth(reachable_team: Store) -> None:
+    team = reachable_team
+    team.ok("add", "Acme")
+    assert not (team.db.parent / "funnel.toml").exists()
+    code, stderr = _as_stranger(["list"], {"FUNNEL_DB": str(team.db), "FUNNEL_CONFIG": None})
+    assert code == 5, stderr
+    assert stderr.count("\n") == 1 and "Traceback" not in stderr
+    assert "funnel.toml" not in stderr  # it was: Permission denied (.../funnel.toml)
+    assert f"{team.db.parent}: permission denied: the store there is for group" in stderr
+    assert "usermod -aG" in stderr
