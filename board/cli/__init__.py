@@ -96,7 +96,7 @@ class FunnelGroup(click.Group):
 
 
 def _store_file(value: str | None) -> Path | None:
-    """``--db``/``FUNNEL_DB`` as a path; ``dir/`` is refused (a file named ``dir`` would be made)."""
+    """``--db`` or ``FUNNEL_DB`` as a path; ``dir/`` is refused (it would make a file ``dir``)."""
     if value is None:
         return None
     if value.endswith(("/", "/.", "/..")) or value in (".", ".."):
