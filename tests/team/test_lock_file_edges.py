@@ -108,9 +108,9 @@ def test_init_shared_in_my_own_full_directory_is_fine(personal: Store) -> None:
 
 def _as_stranger(args: list[str], env: dict[str, str | None]) -> tuple[int, str]:
     """Run ``funnel`` in a forked child whose uid and gid are in no group of the store."""
-    import board.cli.deals  # noqa: F401  (the child can no longer read the source tree)
     from click.testing import CliRunner
 
+    import board.cli.deals  # noqa: F401  (the child can no longer read the source tree)
     from board.cli import cli
 
     read, write = os.pipe()
