@@ -114,8 +114,11 @@ def _error(message: str) -> None:
 
 
 def _check_arguments(args: list[str]) -> None:
-    """Refuse an argument holding bytes that are not UTF-8 before anything reads it."""
+    """Refuse an argument holding bytes that are not UTF-8 (or a NUL, which no path or
+    option can hold) before anything reads it."""
     for n, arg in enumerate(args, 1):
+        if isinstance(arg, str) and "\x00" in arg:
+            raise click.UsageError(f"argument {n} contains a NUL character")
         if isinstance(arg, str) and any("\ud800" <= ch <= "\udfff" for ch in arg):
             raise click.UsageError(
                 f"argument {n} ('{printable(arg)}') is not valid UTF-8; set the terminal to"

@@ -33,7 +33,7 @@ def _group_id(name: str) -> int:
     try:
         return grp.getgrnam(name).gr_gid
     except KeyError:
-        if name.isdigit():
+        if name.isascii() and name.isdigit() and int(name) < 2**31:  # a gid with no name
             return int(name)
         raise click.BadParameter(
             f"there is no group {name!r} (create it: groupadd {name})", param_hint="--group"
