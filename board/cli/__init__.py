@@ -75,7 +75,6 @@ class FunnelGroup(click.Group):
         except click.ClickException as exc:
             _error(exc.format_message())
             sys.exit(exc.exit_code)
-
         except click.Abort as exc:
             interrupted = isinstance(exc.__cause__, KeyboardInterrupt)
             click.echo("Interrupted." if interrupted else "Aborted.", err=True)

@@ -16,7 +16,7 @@ from board.timestamps import age_text, iso
 
 def stage_label(pipeline: Pipeline, key: str) -> str:
     """A stage's label; a key the settings no longer have is shown as such, never looked up."""
-    return pipeline.get(key).label if key in pipeline else f"{printable(key)} (unknown stage)"
+    return printable(pipeline.get(key).label if key in pipeline else f"{key} (unknown stage)")
 
 
 def badges(deal: Deal, settings: Settings, now: datetime) -> list[str]:

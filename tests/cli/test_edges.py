@@ -57,7 +57,9 @@ def test_an_error_line_stays_short_for_a_5000_digit_number(funnel: Funnel) -> No
     assert len(result.stderr) < 300, result.stderr
 
 
-@pytest.mark.parametrize("pinned", ["0001-01-01T00:00+05:00", "9999-12-31T23:00-05:00"])
+@pytest.mark.parametrize(
+    "pinned", ["0001-01-01T00:00+05:00", "9999-12-31T23:00-05:00", "9999-12-31T23:59:59Z"]
+)
 def test_a_pinned_clock_out_of_range_is_one_line(funnel: Funnel, pinned: str) -> None:
     funnel.env["FUNNEL_NOW"] = pinned
     assert_one_line_error(funnel("add", "x"), 2, "FUNNEL_NOW", "out of range")
