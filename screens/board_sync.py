@@ -274,7 +274,10 @@ class BoardSync(Screen[None]):
             if not self.deal_filter.active
             else build_columns(self.deals.values(), self.settings.pipeline)
         )
-        self.query_one("#empty").display = self.loaded and not any(c.deals for c in shown)
+        stray = board.columns[-1].data.deals  # the unknown-stage lane
+        self.query_one("#empty").display = (
+            self.loaded and not stray and not any(c.deals for c in shown)
+        )
         self._show_side()
 
     def _show_side(self) -> None:

@@ -55,3 +55,15 @@ async def test_no_lane_without_stray_deals(store: Path) -> None:
         assert not app.screen.query_one(BoardView).columns[-1].display
         await pilot.press("9")  # no column there: the cursor stays in the stages
         assert app.screen.query_one(BoardView).active < 5
+
+
+async def test_a_board_of_only_stray_deals_is_not_called_empty(store: Path) -> None:
+    seed(
+        store,
+        lambda first: [dataclasses.replace(create(first, "Orphan deal", "interest"), stage="gone")],
+    )
+    app = make_app(store)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await loaded(pilot)
+        assert not app.screen.query_one("#empty").display
+        assert "Orphan deal" in screen_text(app)
