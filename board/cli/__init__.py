@@ -117,7 +117,10 @@ def _check_arguments(args: list[str]) -> None:
     option can hold) before anything reads it."""
     for n, arg in enumerate(args, 1):
         if isinstance(arg, str) and "\x00" in arg:
-            raise click.UsageError(f"argument {n} contains a NUL character")
+            raise click.UsageError(
+                f"argument {n} contains a control character (U+0000 NULL), which no"
+                " command-line argument can hold"
+            )
         if isinstance(arg, str) and any("\ud800" <= ch <= "\udfff" for ch in arg):
             raise click.UsageError(
                 f"argument {n} ('{printable(arg)}') is not valid UTF-8; set the terminal to"

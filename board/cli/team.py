@@ -188,9 +188,11 @@ def restore(env: Env, snapshot: str | None, yes: bool) -> None:
         if not sys.stdin.isatty():
             raise CommandError("not restoring without --yes when input is not a terminal", 2)
         click.confirm(
-            f"Replace {env.db} with snapshot {chosen.name}"
-            f" (taken {iso(chosen.taken_at)})? Its current files are kept as a"
-            " snapshot first.",
+            printable(
+                f"Replace {env.db} with snapshot {chosen.name}"
+                f" (taken {iso(chosen.taken_at)})? Its current files are kept as a"
+                " snapshot first."
+            ),
             abort=True,
             err=True,
         )
