@@ -276,7 +276,7 @@ def _lock_note(lock: Path) -> str | None:
         return None
     finally:
         os.close(fd)
-    if host != os.uname().nodename:
+    if host != os.uname().nodename or not 0 < pid <= 2**22:  # not a pid: not Funnel's note
         return None
     try:
         os.kill(pid, 0)

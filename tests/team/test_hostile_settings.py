@@ -212,3 +212,15 @@ def test_a_lock_note_with_an_absurd_pid_is_not_sent_a_signal(team: Store, tmp_pa
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("pid", [2**62, -1, 0])
+def test_doctor_reads_a_lock_note_with_an_absurd_pid_without_a_traceback(
+    team: Store, pid: int
+) -> None:
+    team.ok("add", "Acme")
+    note = {"user": "x\x1b[2J", "pid": pid, "host": os.uname().nodename, "since": "s"}
+    Path(f"{team.db}.lock").write_bytes(orjson.dumps(note))
+    result = Funnel(team.db, team.env)("doctor")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    _assert_clean(("doctor",), result.stdout, result.stderr)
