@@ -161,13 +161,24 @@ def handoff_from_json(doc: Mapping[str, Any] | None) -> Handoff | None:
     )
 
 
+MAX_WHOLE = 2**53
+"""Ids and versions stay below this: every JSON reader holds them exactly, and the next one
+(``+ 1``) still fits the 64-bit integers the store's writer handles."""
+
+
+def _whole(value: Any, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < MAX_WHOLE:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise InvalidInput(f"{key}: must be a positive whole number below 2**53, got {shown}")
+    return value
+
+
 def deal_from_json(doc: Mapping[str, Any]) -> Deal:
     """Inverse of `deal_to_json`; raises `InvalidInput` naming the bad field."""
     if not isinstance(doc, Mapping):
         raise InvalidInput(f"a deal must be a JSON object, got {type(doc).__name__}")
-    deal_id = _req(doc, "id")
-    if isinstance(deal_id, bool) or not isinstance(deal_id, int) or deal_id < 1:
-        raise InvalidInput(f"id: must be a positive whole number, got {deal_id!r}")
+    deal_id = _whole(_req(doc, "id"), "id")
+    version = _whole(doc.get("version", 1), "version")
     status = _STATUSES.get(doc.get("status", "open"))
     if status is None:
         raise InvalidInput(f"status: {doc.get('status')!r} is not open, won or lost")
@@ -196,7 +207,7 @@ def deal_from_json(doc: Mapping[str, Any]) -> Deal:
         stage_entered_at=_parse_ts(_req(doc, "stage_entered_at"), "stage_entered_at"),
         won_at=_opt_ts(doc, "won_at"),
         lost_at=_opt_ts(doc, "lost_at"),
-        version=int(doc.get("version", 1)),
+        version=version,
         handoff=handoff_from_json(doc.get("handoff")),
         history=tuple(event_from_json(event) for event in history),
     )

@@ -36,6 +36,10 @@ def _evolve(deal: Deal, **changes: Any) -> Deal:
 
 def _when(deal: Deal | None, at: datetime | None, now: datetime) -> datetime:
     moment = check_not_future(utc(at), now) if at is not None else utc(now)
+    if at is None and deal is not None and deal.history and moment < deal.history[-1].at:
+        # The last event is ahead of this clock (a colleague's clock, or a pinned FUNNEL_NOW):
+        # the action happens right after it, so history stays in order and the deal movable.
+        return deal.history[-1].at
     if deal is not None and deal.history and moment < deal.history[-1].at:
         raise InvalidInput(
             f"--at {iso(moment)} is before the deal's previous event ({iso(deal.history[-1].at)})"
@@ -121,6 +125,14 @@ def _require_open(deal: Deal, doing: str) -> None:
         )
 
 
+def _require_known_stage(deal: Deal, pipeline: Pipeline, doing: str) -> None:
+    if deal.stage not in pipeline:
+        raise RuleViolation(
+            f"deal {deal.id} is in stage {printable(deal.stage)!r}, which the settings no longer"
+            f" have; move it to one of theirs before you {doing} (funnel move {deal.id} STAGE)"
+        )
+
+
 def _accepted(deal: Deal, by: str, moment: datetime) -> tuple[Handoff, Event]:
     assert deal.handoff is not None
     handoff = dataclasses.replace(deal.handoff, accepted_at=moment, accepted_by=by)
@@ -150,6 +162,8 @@ def move(
     _require_open(deal, "move it")
     if target == deal.stage:
         raise RuleViolation(f"deal {deal.id} is already in {pipeline.get(target).label}")
+    if deal.stage not in pipeline:
+        return _rescue(deal, target, pipeline=pipeline, by=by, now=now, at=at, note=note)
     if target == pipeline.customer.key:
         return win(deal, pipeline=pipeline, by=by, now=now, at=at)
     from_sales, to_sales = pipeline.is_sales(deal.stage), pipeline.is_sales(target)
@@ -181,6 +195,34 @@ def move(
     return _advance(deal, now, *events, stage=target, stage_entered_at=moment, **fields)
 
 
+def _rescue(
+    deal: Deal,
+    target: str,
+    *,
+    pipeline: Pipeline,
+    by: str,
+    now: datetime,
+    at: datetime | None,
+    note: str,
+) -> Deal:
+    """Out of a stage the settings no longer have: a plain move into any open stage.
+
+    Which side of the handoff the old stage was on is unknown, so no handoff rule applies;
+    winning waits until the deal is in a stage of the journey again.
+    """
+    if target == pipeline.customer.key:
+        raise RuleViolation(
+            f"deal {deal.id} is in stage {printable(deal.stage)!r}, which the settings no longer"
+            f" have; move it to an open stage first, then win it"
+        )
+    moment = _when(deal, at, now)
+    data: dict[str, Any] = {"from": deal.stage, "to": target}
+    if note.strip():
+        data["note"] = clean_notes(note, "note")
+    event = Event(moment, by, EventKind.MOVED, data)
+    return _advance(deal, now, event, stage=target, stage_entered_at=moment)
+
+
 def handoff(
     deal: Deal,
     *,
@@ -193,6 +235,7 @@ def handoff(
 ) -> Deal:
     """Marketing passes a qualified deal to sales: it lands in a sales stage awaiting acceptance."""
     _require_open(deal, "hand it off")
+    _require_known_stage(deal, pipeline, "hand it off")
     if pipeline.is_sales(deal.stage):
         label = pipeline.get(deal.stage).label
         raise RuleViolation(f"deal {deal.id} is already with sales ({label})")
@@ -273,6 +316,7 @@ def win(
 ) -> Deal:
     """Close a deal as won: it moves to the customer stage (accepting a pending handoff)."""
     _require_open(deal, "win it")
+    _require_known_stage(deal, pipeline, "win it")
     if not pipeline.is_sales(deal.stage):
         raise RuleViolation(
             f"deal {deal.id} is still with marketing ({pipeline.get(deal.stage).label});"

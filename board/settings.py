@@ -9,6 +9,7 @@ from typing import Any
 
 from board.errors import ConfigError
 from board.stages import DEFAULT_PIPELINE, Pipeline, pipeline_from_config
+from board.text import control_in, printable
 
 CURRENCIES = ("USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK", "INR")
 
@@ -39,6 +40,8 @@ def load_settings(path: Path | None) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested thousands of levels deep; not a settings file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     return settings_from_mapping(data, path)
@@ -47,6 +50,7 @@ def load_settings(path: Path | None) -> Settings:
 def settings_from_mapping(data: Mapping[str, Any], path: Path | None = None) -> Settings:
     """Validate a parsed config; errors name the file and the key."""
     where = f"{path}: " if path else ""
+    _refuse_controls(data, "", where)
     known = {
         "stages",
         "currency",
@@ -80,6 +84,30 @@ def settings_from_mapping(data: Mapping[str, Any], path: Path | None = None) -> 
         backups_daily_days=_whole(backups, "daily_days", 14, 0, 3650, f"{where}backups."),
         source=path,
     )
+
+
+def _refuse_controls(value: object, at: str, where: str) -> None:
+    """Every key and text of the file, refused if it holds a control or bidi character.
+
+    Anyone in the team can edit funnel.toml; its labels and questions reach every colleague's
+    terminal, where an escape sequence could rewrite the screen or the clipboard.
+    """
+    if isinstance(value, str):
+        bad = control_in(value)
+        if bad:
+            raise ConfigError(f"{where}{at}: contains a control character ({bad}); remove it")
+    elif isinstance(value, Mapping):
+        for key, inner in value.items():
+            name = f"{at}.{key}" if at else str(key)
+            bad = control_in(str(key))
+            if bad:
+                raise ConfigError(
+                    f"{where}{printable(name)}: a key with a control character ({bad}); remove it"
+                )
+            _refuse_controls(inner, name, where)
+    elif isinstance(value, list):
+        for i, inner in enumerate(value):
+            _refuse_controls(inner, f"{at}[{i}]", where)
 
 
 def _whole(data: Mapping[str, Any], key: str, default: int, low: int, high: int, where: str) -> int:

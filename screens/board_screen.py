@@ -15,6 +15,7 @@ from textual.widgets import Input
 from board import journey
 from board.deal import Deal, DealChanges, DealDraft, Status
 from board.errors import FunnelError, RuleViolation
+from board.stages import Pipeline
 from board.text import printable
 from screens.board_sync import BoardSync
 from screens.board_view import BoardView
@@ -28,6 +29,15 @@ from storage.repository import Repository
 
 _MOVE = Binding.Group("Move deal ")  # the footer sets no space after a group's label
 _SELECTED = {"detail", "edit", "delete"}
+
+
+def move_target(pipeline: Pipeline, stage: str, step: int) -> str | None:
+    """The stage one step left or right, if any; from the unknown-stage lane (right of the
+    board) a step left goes to the last open stage."""
+    if stage not in pipeline:
+        return pipeline.keys[-2] if step < 0 else None
+    index = pipeline.index(stage) + step
+    return pipeline.keys[index] if 0 <= index < len(pipeline.keys) else None
 
 
 class BoardScreen(BoardSync):
@@ -92,11 +102,16 @@ class BoardScreen(BoardSync):
         if action == "move":
             if deal is None or not deal.is_open or not isinstance(parameters[0], int):
                 return False
-            return 0 <= pipeline.index(deal.stage) + parameters[0] < len(pipeline.stages)
+            return move_target(pipeline, deal.stage, parameters[0]) is not None
         if action == "accept":
             return deal is not None and deal.awaiting_acceptance
         if action == "win":
-            return deal is not None and deal.is_open and pipeline.is_sales(deal.stage)
+            return (
+                deal is not None
+                and deal.is_open
+                and deal.stage in pipeline
+                and pipeline.is_sales(deal.stage)
+            )
         if action == "lose":
             return deal is not None and deal.is_open
         if action == "undo":
@@ -142,7 +157,9 @@ class BoardScreen(BoardSync):
         """The add form; the new deal lands in the stage of the cursor."""
         from screens.deal_form import DealForm
 
-        stage = self.query_one(BoardView).active_stage
+        stage: str | None = self.query_one(BoardView).active_stage
+        if stage not in self.settings.pipeline:
+            stage = None  # the unknown-stage lane takes no new deals: the first stage does
 
         def added(draft: DealDraft | None) -> None:
             if draft is None:
@@ -205,8 +222,12 @@ class BoardScreen(BoardSync):
         if deal is None:
             return
         pipeline = self.settings.pipeline
-        target = pipeline.keys[pipeline.index(deal.stage) + step]
-        from_sales, to_sales = pipeline.is_sales(deal.stage), pipeline.is_sales(target)
+        target = move_target(pipeline, deal.stage, step)
+        if target is None:
+            return
+        known = deal.stage in pipeline  # from the unknown-stage lane: a plain move
+        from_sales = known and pipeline.is_sales(deal.stage)
+        to_sales = known and pipeline.is_sales(target)
         label = "win" if target == pipeline.customer.key else "move"
         if not from_sales and to_sales:
             label = "hand-off"

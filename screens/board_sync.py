@@ -25,7 +25,7 @@ from board.metrics import Metrics, compute_metrics
 from board.settings import Settings
 from board.spend import Spend
 from screens.board_view import BoardView
-from screens.column_data import ColumnData, build_columns
+from screens.column_data import ColumnData, build_columns, unknown_lane
 from screens.deal_filter import DealFilter
 from screens.side_panel import SidePanel, metrics_window
 from screens.status_line import StatusLine
@@ -277,13 +277,22 @@ class BoardSync(Screen[None]):
                 new if new.stage.key in stages else old
                 for old, new in zip(self._columns, fresh, strict=True)
             )
-        board.show(self._columns, now, self.settings.handoff_sla_hours, keep, stages)
+        pipeline = self.settings.pipeline
+        lane = (
+            unknown_lane(self.deals.values(), pipeline, self.deal_filter)
+            if stages is None or any(key not in pipeline for key in stages)
+            else None
+        )
+        board.show(self._columns, now, self.settings.handoff_sla_hours, keep, stages, lane)
         shown = (
             self._columns
             if not self.deal_filter.active
             else build_columns(self.deals.values(), self.settings.pipeline)
         )
-        self.query_one("#empty").display = self.loaded and not any(c.deals for c in shown)
+        stray = board.columns[-1].data.deals  # the unknown-stage lane
+        self.query_one("#empty").display = (
+            self.loaded and not stray and not any(c.deals for c in shown)
+        )
         self._show_side()
 
     def _show_side(self) -> None:

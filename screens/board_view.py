@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from board.deal import Deal
 from board.stages import Pipeline, Team
-from screens.column_data import ColumnData
+from screens.column_data import UNKNOWN_STAGE, ColumnData
 from screens.deal_list import DealList
 from screens.stage_column import StageColumn
 
@@ -87,6 +87,11 @@ class BoardView(HorizontalScroll, can_focus=True):
                         yield column
             if team is Team.MARKETING:
                 yield HandoffLine(classes="handoff-line")
+        # Deals whose stage left the settings: a lane of their own, shown only when some are.
+        self._lane = StageColumn(UNKNOWN_STAGE, number + 1, self.currency)
+        self._lane.display = False
+        self._columns.append(self._lane)
+        yield self._lane
 
     def on_mount(self) -> None:
         for column in self._columns:
@@ -107,17 +112,22 @@ class BoardView(HorizontalScroll, can_focus=True):
         if room == self._fitted:
             return
         self._fitted = room
-        count = len(self._columns)
+        count = self._shown_count()
         width, extra = divmod(max(room - HANDOFF_WIDTH, 0), count)
         if width < MIN_COLUMN:
             width, extra = MIN_COLUMN, 0
         widths = dict.fromkeys(Team, 0)
-        for index, column in enumerate(self._columns):
+        self._lane.styles.width = width
+        for index, column in enumerate(self._columns[:-1]):
             column.styles.width = width + (1 if index < extra else 0)
             widths[column.stage.team] += width + (1 if index < extra else 0)
         for team, total in widths.items():
             self.query_one(f".band.-{team.value}").styles.width = total
         self.call_after_refresh(self._scroll_to_active)
+
+    def _shown_count(self) -> int:
+        """How many columns are on screen: the stages, and the unknown-stage lane if shown."""
+        return len(self._columns) - (0 if self._lane.display else 1)
 
     def _scroll_to_active(self) -> None:
         self.scroll_to_widget(self._columns[self.active], animate=False, immediate=True)
@@ -144,19 +154,34 @@ class BoardView(HorizontalScroll, can_focus=True):
         sla_hours: int,
         keep: int | None,
         changed: set[str] | None = None,
+        lane: ColumnData | None = None,
     ) -> None:
         """New data for the columns (only the ``changed`` stages, if given).
 
+        ``lane`` holds the deals of stages the settings no longer have (unchanged if None).
         The cursor follows deal ``keep`` wherever it went; every other column keeps its own
         cursor on the deal it was on.
         """
+        if lane is not None:
+            columns = (*columns, lane)
+            if self._lane.display != bool(lane.deals):
+                self._lane.display = bool(lane.deals)
+                self._fitted = -1
+                self.fit_columns(self.scrollable_content_region.width)
+        else:
+            columns = (*columns, self._lane.data)
         if keep is not None:
             for index, data in enumerate(columns):
                 if any(deal.id == keep for deal in data.deals):
                     self._activate(index, announce=False)
                     break
+        if self.active >= self._shown_count():
+            self._activate(self._shown_count() - 1, announce=False)
         for column, data in zip(self._columns, columns, strict=True):
-            if changed is not None and column.stage.key not in changed:
+            if column is self._lane:
+                if lane is None:
+                    continue
+            elif changed is not None and column.stage.key not in changed:
                 continue
             here = column.deal_list.selected
             column.show(
@@ -176,7 +201,7 @@ class BoardView(HorizontalScroll, can_focus=True):
         return False
 
     def _activate(self, index: int, *, announce: bool = True) -> None:
-        index = max(0, min(index, len(self._columns) - 1))
+        index = max(0, min(index, self._shown_count() - 1))
         if index != self.active:
             self._columns[self.active].set_active(False)
             self.active = index
@@ -191,7 +216,7 @@ class BoardView(HorizontalScroll, can_focus=True):
 
     def action_jump(self, index: int) -> None:
         """Move the cursor to stage number ``index + 1``."""
-        if index < len(self._columns):
+        if index < self._shown_count():
             self._activate(index)
 
     def action_card(self, step: int) -> None:

@@ -242,6 +242,15 @@ def _leftovers(layout: StoreLayout) -> Iterator[Finding]:
             f"rm {lock}",
         )
         return
+    if not stat.S_ISREG(st.st_mode):
+        yield Finding(
+            "lock",
+            lock,
+            "is not a regular file (a FIFO or a device, planted by someone):"
+            " every command refuses the store",
+            f"rm {lock}",
+        )
+        return
     note = _lock_note(lock)
     if note is not None:
         yield Finding(
@@ -256,7 +265,7 @@ def _leftovers(layout: StoreLayout) -> Iterator[Finding]:
 def _lock_note(lock: Path) -> str | None:
     """Who a stale note in the lock file names, if its writer is gone from this host."""
     try:
-        fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError:
         return None
     try:
@@ -266,7 +275,7 @@ def _lock_note(lock: Path) -> str | None:
         return None
     finally:
         os.close(fd)
-    if host != os.uname().nodename:
+    if host != os.uname().nodename or not 0 < pid <= 2**22:  # not a pid: not Funnel's note
         return None
     try:
         os.kill(pid, 0)

@@ -19,6 +19,7 @@ import click
 from board import __version__
 from board.cli.context import CommandError, Env, default_store_path, system_clock
 from board.errors import FunnelError
+from board.text import printable
 
 EXIT_CODES = """\b
 Exit codes:
@@ -70,13 +71,14 @@ class FunnelGroup(click.Group):
 
         interrupts.install()
         try:
+            _check_arguments(sys.argv[1:] if args is None else list(args))
             result = super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+            _error(f"{exc.format_message()}{hint}")
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            click.echo(f"Error: {exc.format_message()}", err=True)
+            _error(exc.format_message())
             sys.exit(exc.exit_code)
         except click.Abort as exc:
             interrupted = isinstance(exc.__cause__, KeyboardInterrupt)
@@ -97,6 +99,40 @@ class FunnelGroup(click.Group):
             raise CommandError(f"{exc.strerror or exc}{where}", 5) from None
 
 
+def _store_file(value: str | None) -> Path | None:
+    """``--db`` or ``FUNNEL_DB`` as a path; ``dir/`` is refused (it would make a file ``dir``)."""
+    if value is None:
+        return None
+    if value.endswith(("/", "/.", "/..")) or value in (".", ".."):
+        raise click.BadParameter(
+            f"{printable(value)!r} names a directory; give the store file in it,"
+            f" e.g. {printable(value.rstrip('/') or '/')}/board.json",
+            param_hint="'--db' / FUNNEL_DB",
+        )
+    return Path(value)
+
+
+def _error(message: str) -> None:
+    """The one line of a failure; `printable` keeps whatever it quotes from a terminal."""
+    click.echo(f"Error: {printable(message)}", err=True)
+
+
+def _check_arguments(args: list[str]) -> None:
+    """Refuse an argument holding bytes that are not UTF-8 (or a NUL, which no path or
+    option can hold) before anything reads it."""
+    for n, arg in enumerate(args, 1):
+        if isinstance(arg, str) and "\x00" in arg:
+            raise click.UsageError(
+                f"argument {n} contains a control character (U+0000 NULL), which no"
+                " command-line argument can hold"
+            )
+        if isinstance(arg, str) and any("\ud800" <= ch <= "\udfff" for ch in arg):
+            raise click.UsageError(
+                f"argument {n} ('{printable(arg)}') is not valid UTF-8; set the terminal to"
+                " UTF-8 (e.g. LANG=C.UTF-8) and type it again"
+            )
+
+
 @click.group(
     cls=FunnelGroup,
     invoke_without_command=True,
@@ -105,8 +141,9 @@ class FunnelGroup(click.Group):
 )
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     envvar="FUNNEL_DB",
+    callback=lambda ctx, param, value: _store_file(value),
     help="The store file (default: your data dir; env FUNNEL_DB).",
 )
 @click.version_option(__version__, "--version", prog_name="funnel")

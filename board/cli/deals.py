@@ -11,7 +11,7 @@ import click
 from board import journey
 from board.cli.completion import complete_deal_id, complete_owner, complete_stage
 from board.cli.context import CommandError, Env, at_option, json_option, pass_env, print_json, say
-from board.cli.present import deal_detail, deal_table, event_line
+from board.cli.present import deal_detail, deal_table, event_line, stage_label
 from board.codec import deal_to_json, event_to_json
 from board.deal import Deal, DealChanges, DealDraft, Status
 from board.money import parse_money
@@ -201,7 +201,7 @@ def move(
             d, target, pipeline=pipeline, by=env.user, now=now, at=at, note=note, reason=reason
         ),
     )
-    _report(env, deal, as_json, f"Deal {deal.id} is now in {pipeline.get(deal.stage).label}.")
+    _report(env, deal, as_json, f"Deal {deal.id} is now in {stage_label(pipeline, deal.stage)}.")
 
 
 @click.command()
@@ -226,7 +226,7 @@ def handoff(env: Env, deal_id: int, note: str, at: datetime | None, as_json: boo
         env,
         deal,
         as_json,
-        f"Deal {deal.id} handed off to sales ({pipeline.get(deal.stage).label}).",
+        f"Deal {deal.id} handed off to sales ({stage_label(pipeline, deal.stage)}).",
     )
 
 
@@ -324,7 +324,7 @@ def reopen(env: Env, deal_id: int, as_json: bool) -> None:
     deal = env.repo.change(
         deal_id, lambda d: journey.reopen(d, pipeline=pipeline, by=env.user, now=now)
     )
-    _report(env, deal, as_json, f"Deal {deal.id} reopened in {pipeline.get(deal.stage).label}.")
+    _report(env, deal, as_json, f"Deal {deal.id} reopened in {stage_label(pipeline, deal.stage)}.")
 
 
 @click.command()

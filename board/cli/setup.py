@@ -11,6 +11,7 @@ from board.codec import JSON
 from board.demo import demo_deals
 from board.money import money_text
 from board.settings import Settings
+from board.text import printable
 
 
 def settings_to_json(settings: Settings) -> JSON:
@@ -58,9 +59,9 @@ def stages(env: Env, as_json: bool) -> None:
     pipeline = settings.pipeline
     for stage in pipeline.stages:
         click.echo(
-            f"{stage.key:<16} {stage.label:<16} {stage.team.value:<10} "
+            f"{stage.key:<16} {printable(stage.label):<16} {stage.team.value:<10} "
             f"{stage.probability:>5.0%}  rots after {stage.rot_days:>3} d  "
-            f'"{stage.question}"'
+            f'"{printable(stage.question)}"'
         )
         if stage.key == pipeline.mql.key:
             click.echo("──── handoff: marketing → sales " + "─" * 40)
@@ -85,7 +86,7 @@ def config_path(env: Env) -> None:
     Example:
       funnel config path
     """
-    click.echo(env.config_path)
+    click.echo(printable(str(env.config_path)))
 
 
 @config.command("show")
@@ -102,9 +103,10 @@ def config_show(env: Env, as_json: bool) -> None:
     if as_json:
         print_json(data)
         return
-    click.echo(f"# {data['source'] or 'defaults (no config file at ' + str(env.config_path) + ')'}")
+    source = data["source"] or f"defaults (no config file at {env.config_path})"
+    click.echo(f"# {printable(str(source))}")
     for key in ("currency", "handoff_sla_hours", "lock_timeout", "metrics_window_days", "theme"):
-        click.echo(f"{key} = {data[key]!r}".replace("'", '"'))
+        click.echo(printable(f"{key} = {data[key]!r}".replace("'", '"')))
     click.echo(
         f"\n[backups]\nkeep = {data['backups']['keep']}\n"
         f"daily_days = {data['backups']['daily_days']}"
@@ -113,7 +115,7 @@ def config_show(env: Env, as_json: bool) -> None:
         click.echo("\n[[stages]]")
         for name, value in stage.items():
             shown = f'"{value}"' if isinstance(value, str) else value
-            click.echo(f"{name} = {shown}")
+            click.echo(printable(f"{name} = {shown}"))
 
 
 @click.command()

@@ -251,9 +251,9 @@ def _show_dry_run(env: Env, plan: ImportPlan, as_json: bool) -> None:
     stages = ", ".join(f"{stage} {n}" for stage, n in plan.by_stage().items())
     click.echo(f"Would import {len(plan.deals)} deals ({statuses}); nothing was written.")
     if stages:
-        click.echo(f"By stage: {stages}")
+        click.echo(f"By stage: {printable(stages)}")
     for note in plan.notes:
-        click.echo(f"  {note}")
+        click.echo(f"  {printable(note)}")
     if plan.deals:
         click.echo(f"\nThe first {min(PREVIEW, len(plan.deals))} as they would be created:")
         click.echo(deal_table(plan.deals[:PREVIEW], env.settings, env.now()))

@@ -42,6 +42,9 @@ from board.transfer.stage_match import StageMatcher
 _HANDOFF_KEYS = {inner: column for column, inner in HANDOFF_COLUMNS.items()}
 
 
+NESTED_TOO_DEEP = "not a file of deals: its JSON is nested thousands of levels deep"
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     """One object of the file and where it is (``line 3`` of JSONL, ``item 3`` of an array)."""
@@ -58,6 +61,8 @@ def read_items(data: bytes, *, lines: bool) -> tuple[list[Item], list[RowError]]
             docs = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise InvalidInput(NESTED_TOO_DEEP) from None
         if not isinstance(docs, list):
             raise InvalidInput("expected a JSON array of deals (as 'funnel export' writes)")
         return [Item(f"item {n}", doc) for n, doc in enumerate(docs, 1)], []
@@ -68,6 +73,8 @@ def read_items(data: bytes, *, lines: bool) -> tuple[list[Item], list[RowError]]
                 items.append(Item(f"line {n}", json.loads(line)))
             except json.JSONDecodeError as exc:
                 errors.append(RowError(f"line {n}", f"not valid JSON ({exc.msg})"))
+            except RecursionError:
+                errors.append(RowError(f"line {n}", NESTED_TOO_DEEP))
     return items, errors
 
 
