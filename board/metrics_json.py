@@ -38,6 +38,7 @@ def metrics_to_json(metrics: Metrics) -> JSON:
         "handoffs": m.handoffs,
         "sqls": m.sqls,
         "rejections": m.rejections,
+        "handoff_overrides": m.handoff_overrides,
         "mql_to_sql_rate": _rate(m.mql_to_sql_rate),
         "handoff_acceptance_rate": _rate(m.handoff_acceptance_rate),
         "median_hours_to_handoff": _round(m.median_hours_to_handoff, 2),

@@ -77,6 +77,7 @@ def metrics_report(metrics: Metrics, pipeline: Pipeline) -> str:
                 ("Handoffs", str(m.handoffs), ""),
                 ("SQLs", str(m.sqls), "handoffs accepted"),
                 ("Rejections", str(m.rejections), ""),
+                ("Overrides", str(m.handoff_overrides), "handed off unqualified"),
                 ("MQL → SQL", rate_text(m.mql_to_sql_rate), f"{m.mqls_accepted} of {m.mqls} MQLs"),
                 ("Acceptance rate", rate_text(m.handoff_acceptance_rate), ""),
                 ("Median to handoff", number_text(m.median_hours_to_handoff, "h"), ""),

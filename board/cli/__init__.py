@@ -146,6 +146,7 @@ LAZY_COMMANDS = {
             "show",
             "move",
             "handoff",
+            "qualify",
             "accept",
             "reject",
             "won",

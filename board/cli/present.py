@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import click
 
 from board.deal import Deal, Event, EventKind
 from board.money import money_display
+from board.qualification import QualificationRules, qualification_of
 from board.settings import Settings
 from board.stages import Pipeline
 from board.text import printable
@@ -35,6 +38,21 @@ def badges(deal: Deal, settings: Settings, now: datetime) -> list[str]:
     if not deal.is_open:
         flags.append(deal.status.value)
     return flags
+
+
+def qualification_line(deal: Deal, rules: QualificationRules) -> str:
+    """``2 of 4 met (budget, need), score 50: missing authority, timeline``; empty without rules."""
+    if not rules.gated:
+        return ""
+    state = qualification_of(deal, rules)
+    text = f"{len(state.met)} of {len(rules.criteria)} met"
+    if state.met:
+        text += f" ({', '.join(state.met)})"
+    text += f", score {state.score}"
+    if state.missing:
+        text += f"; missing {', '.join(state.missing)}"
+    verdict = "qualified" if state.qualified else f"not qualified: {rules.required} needed"
+    return f"{text}; {verdict}"
 
 
 def deal_table(deals: list[Deal], settings: Settings, now: datetime) -> str:
@@ -90,6 +108,7 @@ def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
             f"({age_text((now - deal.stage_entered_at).total_seconds())})",
         ),
         ("Flags", ", ".join(badges(deal, settings, now))),
+        ("Qualification", qualification_line(deal, settings.qualification)),
     ]
     if deal.won_at:
         fields.append(("Won", iso(deal.won_at)))
@@ -125,6 +144,15 @@ def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
     return "\n".join(lines)
 
 
+def qualified_text(data: Mapping[str, Any]) -> str:
+    """`` budget, need`` or `` no longer timeline``: what a qualification event changed."""
+    met, unmet = data.get("met") or (), data.get("unmet") or ()
+    text = f" {', '.join(map(str, met))}" if met else ""
+    if unmet:
+        text += f" no longer {', '.join(map(str, unmet))}"
+    return printable(text)
+
+
 def event_line(deal_id: int | None, event: Event, pipeline: Pipeline) -> str:
     """``2026-11-20T14:30:00Z  ann  handoff consideration → purchase: note``."""
     data = event.data
@@ -139,6 +167,10 @@ def event_line(deal_id: int | None, event: Event, pipeline: Pipeline) -> str:
         what += f" in {label(data['to'])}"
     if event.kind is EventKind.EDITED:
         what += " " + ", ".join(sorted(data.get("changes", {})))
+    if event.kind is EventKind.QUALIFIED:
+        what += qualified_text(data)
+    if data.get("override"):
+        what += " (override, missing " + printable(", ".join(data.get("missing", ()))) + ")"
     extra = data.get("note") or data.get("reason")
     if extra:
         what += f": {printable(str(extra))}"
