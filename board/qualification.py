@@ -118,6 +118,15 @@ def qualification_event(
     return Event(at, by, EventKind.QUALIFIED, {"unmet" if unset else "met": changed})
 
 
+def qualified_text(data: Mapping[str, Any]) -> str:
+    """`` budget, need`` or `` no longer timeline``: what a qualification event changed."""
+    met, unmet = data.get("met") or (), data.get("unmet") or ()
+    text = f" {', '.join(map(str, met))}" if met else ""
+    if unmet:
+        text += f" no longer {', '.join(map(str, unmet))}"
+    return printable(text)
+
+
 def gate_refusal(deal: Deal, rules: QualificationRules) -> str | None:
     """Why the deal may not be handed off under the rules, or ``None`` when it may."""
     if not rules.gated:

@@ -15,12 +15,19 @@ from decimal import Decimal
 from typing import Any
 
 from board.errors import ConfigError
-from board.metrics_result import Metrics
+from board.metrics_result import Metrics, cents
 from board.metrics_window import Window
 from board.text import printable
 
 TARGET_NAMES = ("leads", "mqls", "sqls", "won", "revenue")
 """What a team can set a target for, in the order they are shown."""
+TARGET_LABELS = {
+    "leads": "Leads",
+    "mqls": "MQLs",
+    "sqls": "SQLs",
+    "won": "Deals won",
+    "revenue": "Revenue",
+}
 MONEY_TARGETS = frozenset({"revenue"})
 _ZERO = Decimal(0)
 
@@ -88,13 +95,13 @@ def target_progress(metrics: Metrics, targets: Mapping[str, Decimal]) -> tuple[T
     """Each configured target over the metrics' window, with its actual and today's pace."""
     window = metrics.window
     elapsed = Window(window.since, max(window.since, min(window.until, metrics.now)))
+
+    def share(name: str, part: Window) -> Decimal:
+        amount = prorated(targets[name], part)
+        return cents(amount) if name in MONEY_TARGETS else amount
+
     return tuple(
-        TargetProgress(
-            name,
-            prorated(targets[name], window),
-            _actual(metrics, name),
-            prorated(targets[name], elapsed),
-        )
+        TargetProgress(name, share(name, window), _actual(metrics, name), share(name, elapsed))
         for name in TARGET_NAMES
         if name in targets
     )

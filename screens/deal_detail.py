@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from board.deal import Deal, Event, EventKind
 from board.money import money_display
+from board.qualification import qualified_text
 from board.stages import Pipeline
 from board.text import printable
 from board.timestamps import age_text
@@ -46,7 +47,10 @@ def event_text(event: Event, pipeline: Pipeline) -> str:
         EventKind.LOST: "lost the deal",
         EventKind.REOPENED: f"reopened it in {_stage(pipeline, data.get('to'))}",
         EventKind.EDITED: "edited",
+        EventKind.QUALIFIED: "qualified" + qualified_text(data),
     }[event.kind]
+    if data.get("override"):
+        text += " past the qualification gate"
     if event.kind is EventKind.EDITED:
         changes = data.get("changes") or {}
         parts = [f"{name} {old!r} → {new!r}" for name, (old, new) in changes.items()]

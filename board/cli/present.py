@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 import click
 
 from board.deal import Deal, Event, EventKind
 from board.money import money_display
-from board.qualification import QualificationRules, qualification_of
+from board.qualification import QualificationRules, qualification_of, qualified_text
 from board.settings import Settings
 from board.stages import Pipeline
 from board.text import printable
@@ -142,15 +140,6 @@ def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
         ]
     lines += ["", "History:", *("  " + event_line(None, event, pipeline) for event in deal.history)]
     return "\n".join(lines)
-
-
-def qualified_text(data: Mapping[str, Any]) -> str:
-    """`` budget, need`` or `` no longer timeline``: what a qualification event changed."""
-    met, unmet = data.get("met") or (), data.get("unmet") or ()
-    text = f" {', '.join(map(str, met))}" if met else ""
-    if unmet:
-        text += f" no longer {', '.join(map(str, unmet))}"
-    return printable(text)
 
 
 def event_line(deal_id: int | None, event: Event, pipeline: Pipeline) -> str:
