@@ -1,0 +1,197 @@
+"""A hand-built November: five deals, three sources, two spend entries, back-dated with --at.
+
+Every per-source figure, every target and the override count below were worked out by hand
+from the story in `month`, not by running the code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from board.cli.context import os_login
+from tests.cli_runner import Funnel, assert_one_line_error, make_funnel
+
+SETTINGS = """
+[qualification]
+criteria = ["budget", "authority", "need", "timeline"]
+required = 3
+
+[targets]
+leads = 60
+mqls = 40
+sqls = 30
+revenue = 250000
+"""
+NOVEMBER = ("--since", "2026-11-01", "--until", "2026-12-01")
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory: pytest.TempPathFactory) -> Funnel:
+    """The month; the clock stands at 2026-11-20T12:00Z, 19.5 days into its 30."""
+    root: Path = tmp_path_factory.mktemp("month")
+    f = make_funnel(root)
+    (root / "funnel.toml").write_text(SETTINGS)
+    f.env["FUNNEL_CONFIG"] = str(root / "funnel.toml")
+    # D1 webinar: an MQL from the start, qualified on three criteria, accepted in 6 h, won.
+    f.ok("add", "Acme", "--source", "webinar", "--value", "20k", "--stage", "consideration",
+         "--at", "2026-11-02")  # fmt: skip
+    f.ok("qualify", "1", "budget", "authority", "need", "--at", "2026-11-03")
+    f.ok("handoff", "1", "--at", "2026-11-04")
+    f.ok("accept", "1", "--at", "2026-11-04T06:00")
+    f.ok("won", "1", "--at", "2026-11-12")
+    # D2 webinar: one criterion met, handed off past the gate, rejected exactly 24 h later.
+    f.ok("add", "Globex", "--source", "Webinar", "--value", "8k", "--stage", "interest",
+         "--at", "2026-11-03")  # fmt: skip
+    f.ok("move", "2", "consideration", "--at", "2026-11-05")
+    f.ok("qualify", "2", "budget", "--at", "2026-11-05T01:00")
+    refused = f("handoff", "2", "--at", "2026-11-06")
+    assert_one_line_error(refused, 1, "missing authority, need, timeline")
+    f.ok("handoff", "2", "--override", "--reason", "asked for a demo", "--at", "2026-11-06")
+    f.ok("reject", "2", "--reason", "No budget", "--at", "2026-11-07")
+    # D3 ads (ann): qualified, accepted 48 h after the handoff (an SLA breach), then lost.
+    f.ok("add", "Initech", "--source", "ads", "--value", "5k", "--stage", "consideration",
+         "--owner", "ann", "--at", "2026-11-06")  # fmt: skip
+    f.ok("qualify", "3", "budget", "need", "timeline", "--at", "2026-11-06T02:00")
+    f.ok("handoff", "3", "--at", "2026-11-08")
+    f.ok("accept", "3", "--at", "2026-11-10")
+    f.ok("lost", "3", "--reason", "Went with a competitor", "--at", "2026-11-15")
+    # D4 ads: a lead that never got further.
+    f.ok("add", "Umbrella", "--source", "ads", "--value", "3k", "--at", "2026-11-09")
+    # D5 referral (bob): found by sales directly, won.
+    f.ok("add", "Hooli", "--source", "referral", "--value", "12k", "--stage", "purchase",
+         "--owner", "bob", "--at", "2026-11-10")  # fmt: skip
+    f.ok("won", "5", "--at", "2026-11-18")
+    f.ok(
+        "spend", "add", "2000", "--team", "marketing", "--channel", "webinar", "--on", "2026-11-01"
+    )
+    f.ok("spend", "add", "1500", "--team", "marketing", "--channel", "ads", "--on", "2026-11-02")
+    return f
+
+
+@pytest.fixture(scope="module")
+def november(month: Funnel) -> Any:
+    return month.json("metrics", *NOVEMBER, "--by", "source")
+
+
+def test_every_figure_of_every_source(november: Any) -> None:
+    rows = {row["source"]: row for row in november["by_source"]}
+    assert list(rows) == ["ads", "referral", "webinar"]
+    assert rows["webinar"] == {
+        "source": "webinar",
+        "leads": 2,  # D1, D2 ("Webinar" is folded to lower case)
+        "mqls": 2,  # D1 created there, D2 moved there
+        "handoffs": 2,
+        "handoff_overrides": 1,  # D2
+        "sqls": 1,  # D1
+        "rejections": 1,
+        "reject_reasons": {"No budget": 1},
+        "sla_breaches": 0,  # D1 answered in 6 h, D2 in exactly 24 h
+        "won": 1,
+        "lost": 0,
+        "lost_reasons": {},
+        "revenue": "20000.00",
+        "spend": "2000.00",
+        "cpl": "1000.00",  # 2,000 / 2 leads
+        "cac": "2000.00",  # 2,000 / 1 won
+        "win_rate": 1.0,
+        "mql_to_sql_rate": 0.5,  # D1 of D1, D2
+    }
+    assert rows["ads"] == {
+        "source": "ads",
+        "leads": 2,  # D3, D4
+        "mqls": 1,  # D3
+        "handoffs": 1,
+        "handoff_overrides": 0,
+        "sqls": 1,
+        "rejections": 0,
+        "reject_reasons": {},
+        "sla_breaches": 1,  # D3 accepted 48 h after its handoff
+        "won": 0,
+        "lost": 1,
+        "lost_reasons": {"Went with a competitor": 1},
+        "revenue": "0.00",
+        "spend": "1500.00",
+        "cpl": "750.00",
+        "cac": None,  # nothing won
+        "win_rate": 0.0,
+        "mql_to_sql_rate": 1.0,
+    }
+    assert rows["referral"] == {
+        "source": "referral",
+        "leads": 1,
+        "mqls": 0,  # created in a sales stage: never an MQL
+        "handoffs": 0,
+        "handoff_overrides": 0,
+        "sqls": 0,
+        "rejections": 0,
+        "reject_reasons": {},
+        "sla_breaches": 0,
+        "won": 1,
+        "lost": 0,
+        "lost_reasons": {},
+        "revenue": "12000.00",
+        "spend": "0.00",  # no spend on the channel: a free lead
+        "cpl": "0.00",
+        "cac": "0.00",
+        "win_rate": 1.0,
+        "mql_to_sql_rate": None,
+    }
+
+
+def test_the_team_figures_and_the_override_count(november: Any) -> None:
+    assert (november["leads"], november["mqls"], november["sqls"]) == (5, 3, 2)
+    assert (november["handoffs"], november["handoff_overrides"]) == (3, 1)
+    assert november["revenue"] == "32000.00"
+    assert november["marketing_spend"] == "3500.00"
+
+
+def test_every_target_over_the_month_with_the_pace_for_today(november: Any) -> None:
+    # The whole month: each target as configured; expected by now is 19.5 of 30 days of it.
+    assert november["targets"] == {
+        "leads": {"target": 60, "actual": 5, "progress": 0.0833, "expected": 39},
+        "mqls": {"target": 40, "actual": 3, "progress": 0.075, "expected": 26},
+        "sqls": {"target": 30, "actual": 2, "progress": 0.0667, "expected": 19.5},
+        "revenue": {
+            "target": "250000.00",
+            "actual": "32000.00",
+            "progress": 0.128,
+            "expected": "162500.00",
+        },
+    }
+
+
+def test_targets_are_prorated_by_the_days_of_each_month_covered(month: Funnel) -> None:
+    # 7 of October's 31 days and 4 of November's 30.
+    doc = month.json("metrics", "--since", "2026-10-25", "--until", "2026-11-05")
+    targets = doc["targets"]
+    assert targets["mqls"] == {
+        "target": 14.37,  # 40 x 7/31 + 40 x 4/30 = 14.3656
+        "actual": 1,  # D1
+        "progress": 0.0696,
+        "expected": 14.37,  # a past window: the whole target was due
+    }
+    assert targets["revenue"]["target"] == "89784.95"  # 250,000 x (7/31 + 4/30)
+
+
+def test_per_owner_rows_and_the_text_output(month: Funnel) -> None:
+    rows = {
+        row["owner"]: row for row in month.json("metrics", *NOVEMBER, "--by", "owner")["by_owner"]
+    }
+    assert sorted(rows) == sorted(["ann", "bob", os_login()])
+    assert (rows["ann"]["lost"], rows["bob"]["won"], rows[os_login()]["leads"]) == (1, 1, 3)
+    assert rows["bob"]["spend"] is None and rows["bob"]["cac"] is None
+    text = month.ok("metrics", *NOVEMBER, "--by", "source").stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert "MQLs 3 of 40 7.5% ↓ behind pace (expected 26 by now)" in lines
+    assert "webinar 2 2 2 1 1 1 1 0 100% $20,000 $2,000 $1,000 $2,000" in lines
+    assert "Overrides 1 handed off unqualified" in lines
+    assert "webinar rejected: No budget ×1" in text
+    assert "ads lost: Went with a competitor ×1" in text
+
+
+def test_by_is_refused_with_an_owner_filter(month: Funnel) -> None:
+    assert_one_line_error(month("metrics", "--by", "source", "--mine"), 2, "drop --owner")
+    assert_one_line_error(month("metrics", "--by", "stage"), 2, "'stage' is not one of")
