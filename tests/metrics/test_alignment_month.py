@@ -195,3 +195,15 @@ def test_per_owner_rows_and_the_text_output(month: Funnel) -> None:
 def test_by_is_refused_with_an_owner_filter(month: Funnel) -> None:
     assert_one_line_error(month("metrics", "--by", "source", "--mine"), 2, "drop --owner")
     assert_one_line_error(month("metrics", "--by", "stage"), 2, "'stage' is not one of")
+
+
+def test_a_channel_with_spend_and_no_leads_still_has_its_row(tmp_path: Path) -> None:
+    f = make_funnel(tmp_path)
+    assert f.json("metrics", "--by", "source")["by_source"] == []
+    assert "nothing in the window" in f.ok("metrics", "--by", "source").stdout
+    f.ok("spend", "add", "300", "--team", "marketing", "--channel", "SEO", "--on", "2026-11-03")
+    f.ok("spend", "add", "900", "--team", "sales", "--on", "2026-11-03")
+    (row,) = f.json("metrics", "--by", "source")["by_source"]
+    assert (row["source"], row["leads"], row["spend"], row["cpl"]) == ("seo", 0, "300.00", None)
+    assert f.json("metrics")["targets"] == {}  # none configured
+    assert f.json("metrics", "--mine")["targets"] is None  # the team's, not one person's
