@@ -161,5 +161,6 @@ LAZY_COMMANDS = {
     **dict.fromkeys(("stages", "config", "demo"), "setup"),
     **dict.fromkeys(("export", "import"), "transfer"),
     **dict.fromkeys(("metrics", "spend"), "metrics"),
+    "report": "report",
     **dict.fromkeys(("init", "backup", "restore", "doctor"), "team"),
 }
