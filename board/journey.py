@@ -20,6 +20,7 @@ from board.money import check_money
 from board.qualification import (
     NO_RULES,
     QualificationRules,
+    criteria_met,
     gate_refusal,
     qualification_event,
     qualification_of,
@@ -269,6 +270,25 @@ def qualify(
     _require_open(deal, "qualify it")
     moment = _when(deal, at, now)
     event = qualification_event(deal, criteria, rules=rules, unset=unset, by=by, at=moment)
+    return _advance(deal, now, event)
+
+
+def requalify(
+    deal: Deal, met: frozenset[str], *, rules: QualificationRules, by: str, now: datetime
+) -> Deal:
+    """Make the configured criteria the deal meets exactly ``met`` (the board's picker).
+
+    Criteria met and criteria no longer met go into one event: one action, one version.
+    """
+    _require_open(deal, "qualify it")
+    wanted = set(rules.check(met)) if met else set()
+    current = criteria_met(deal)
+    added = [c for c in rules.criteria if c in wanted and c not in current]
+    dropped = [c for c in rules.criteria if c not in wanted and c in current]
+    if not added and not dropped:
+        raise RuleViolation(f"nothing to change: deal {deal.id} already meets those criteria")
+    data = {key: value for key, value in (("met", added), ("unmet", dropped)) if value}
+    event = Event(_when(deal, None, now), by, EventKind.QUALIFIED, data)
     return _advance(deal, now, event)
 
 

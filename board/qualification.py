@@ -127,6 +127,21 @@ def qualified_text(data: Mapping[str, Any]) -> str:
     return printable(text)
 
 
+def qualification_line(deal: Deal, rules: QualificationRules) -> str:
+    """``2 of 4 met (budget, need), score 50: missing authority, timeline``; empty without rules."""
+    if not rules.gated:
+        return ""
+    state = qualification_of(deal, rules)
+    text = f"{len(state.met)} of {len(rules.criteria)} met"
+    if state.met:
+        text += f" ({', '.join(state.met)})"
+    text += f", score {state.score}"
+    if state.missing:
+        text += f"; missing {', '.join(state.missing)}"
+    verdict = "qualified" if state.qualified else f"not qualified: {rules.required} needed"
+    return f"{text}; {verdict}"
+
+
 def gate_refusal(deal: Deal, rules: QualificationRules) -> str | None:
     """Why the deal may not be handed off under the rules, or ``None`` when it may."""
     if not rules.gated:

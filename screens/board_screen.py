@@ -15,6 +15,7 @@ from textual.widgets import Input
 from board import journey
 from board.deal import Deal, DealChanges, DealDraft, Status
 from board.errors import FunnelError, RuleViolation
+from board.qualification import criteria_met, gate_refusal
 from board.text import printable
 from screens.board_sync import BoardSync
 from screens.board_view import BoardView
@@ -50,6 +51,12 @@ class BoardScreen(BoardSync):
             "Move deal on",
             group=_MOVE,
             tooltip="Move the deal one stage on (into sales: the handoff)",
+        ),
+        Binding(
+            "Q",
+            "qualify",
+            "Qualify",
+            tooltip="Tick the agreed qualification criteria the deal meets",
         ),
         Binding("A", "accept", "Accept", tooltip="Accept the handoff: sales takes the deal"),
         Binding("W", "win", "Won", tooltip="Mark the deal won"),
@@ -95,6 +102,8 @@ class BoardScreen(BoardSync):
             return 0 <= pipeline.index(deal.stage) + parameters[0] < len(pipeline.stages)
         if action == "accept":
             return deal is not None and deal.awaiting_acceptance
+        if action == "qualify":
+            return deal is not None and deal.is_open and self.settings.qualification.gated
         if action == "win":
             return deal is not None and deal.is_open and pipeline.is_sales(deal.stage)
         if action == "lose":
@@ -136,7 +145,9 @@ class BoardScreen(BoardSync):
         from screens.deal_detail import DealDetail
 
         if (deal := self.selected) is not None:
-            self.app.push_screen(DealDetail(deal, self.settings.pipeline, self.clock()))
+            self.app.push_screen(
+                DealDetail(deal, self.settings.pipeline, self.clock(), self.settings.qualification)
+            )
 
     def action_add(self) -> None:
         """The add form; the new deal lands in the stage of the cursor."""
@@ -213,7 +224,9 @@ class BoardScreen(BoardSync):
         elif from_sales and not to_sales:
             label = "rejection" if deal.awaiting_acceptance else "move back"
 
-        def move(note: str = "", reason: str = "") -> None:
+        rules = self.settings.qualification
+
+        def move(note: str = "", reason: str = "", override: bool = False) -> None:
             self._change(
                 deal,
                 label,
@@ -225,12 +238,28 @@ class BoardScreen(BoardSync):
                     now=self.clock(),
                     note=note,
                     reason=reason,
+                    rules=rules,
+                    override=override,
                 ),
             )
 
         title = printable(deal.title)
         to_label = pipeline.get(target).label
-        if label == "hand-off":
+        refusal = gate_refusal(deal, rules) if label == "hand-off" else None
+        if refusal is not None:
+            # The same words as `funnel handoff`; the way past the gate is a reason, on record.
+            self.app.push_screen(
+                TextPrompt(
+                    "Not qualified: hand off anyway?",
+                    f"{refusal}. Q ticks the criteria it meets. To hand it off anyway"
+                    " (an override, counted in the metrics), say why:",
+                    placeholder="why it goes to sales anyway",
+                    required=True,
+                    blink=self.blink,
+                ),
+                lambda reason: None if reason is None else move(reason=reason, override=True),
+            )
+        elif label == "hand-off":
             self.app.push_screen(
                 TextPrompt(
                     "Hand off to sales",
@@ -239,6 +268,17 @@ class BoardScreen(BoardSync):
                     blink=self.blink,
                 ),
                 lambda note: None if note is None else move(note=note),
+            )
+        elif label == "rejection" and self.settings.reject_reasons:
+            from screens.lost_reason_picker import LostReasonPicker
+
+            self.app.push_screen(
+                LostReasonPicker(
+                    f"Why does “{title}” go back to {to_label}?",
+                    blink=self.blink,
+                    reasons=self.settings.reject_reasons,
+                ),
+                lambda reason: None if reason is None else move(reason=reason),
             )
         elif label in {"rejection", "move back"}:
             heading = "Reject the handoff" if label == "rejection" else "Send back to marketing"
@@ -253,6 +293,32 @@ class BoardScreen(BoardSync):
             )
         else:
             move()
+
+    def action_qualify(self) -> None:
+        """Tick the criteria the deal meets (one change, one version)."""
+        from screens.qualification_picker import QualificationPicker
+
+        deal = self.selected
+        rules = self.settings.qualification
+        if deal is None or not rules.gated:
+            return
+
+        def picked(met: frozenset[str] | None) -> None:
+            if met is not None:
+                self._change(
+                    deal,
+                    "qualification",
+                    lambda d: journey.requalify(
+                        d, met, rules=rules, by=self.user, now=self.clock()
+                    ),
+                )
+
+        self.app.push_screen(
+            QualificationPicker(
+                f"Which criteria does “{printable(deal.title)}” meet?", rules, criteria_met(deal)
+            ),
+            picked,
+        )
 
     def action_accept(self) -> None:
         """Sales accepts the handoff."""

@@ -8,7 +8,7 @@ import click
 
 from board.deal import Deal, Event, EventKind
 from board.money import money_display
-from board.qualification import QualificationRules, qualification_of, qualified_text
+from board.qualification import qualification_line, qualified_text
 from board.settings import Settings
 from board.stages import Pipeline
 from board.text import printable
@@ -36,21 +36,6 @@ def badges(deal: Deal, settings: Settings, now: datetime) -> list[str]:
     if not deal.is_open:
         flags.append(deal.status.value)
     return flags
-
-
-def qualification_line(deal: Deal, rules: QualificationRules) -> str:
-    """``2 of 4 met (budget, need), score 50: missing authority, timeline``; empty without rules."""
-    if not rules.gated:
-        return ""
-    state = qualification_of(deal, rules)
-    text = f"{len(state.met)} of {len(rules.criteria)} met"
-    if state.met:
-        text += f" ({', '.join(state.met)})"
-    text += f", score {state.score}"
-    if state.missing:
-        text += f"; missing {', '.join(state.missing)}"
-    verdict = "qualified" if state.qualified else f"not qualified: {rules.required} needed"
-    return f"{text}; {verdict}"
 
 
 def deal_table(deals: list[Deal], settings: Settings, now: datetime) -> str:
