@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import Input
@@ -15,12 +15,16 @@ from textual.widgets import Input
 from board import journey
 from board.deal import Deal, DealChanges, DealDraft, Status
 from board.errors import FunnelError, RuleViolation
+from board.metrics import compute_metrics
 from board.qualification import criteria_met, gate_refusal
+from board.spend import Spend
+from board.targets import TargetProgress, month_of, target_progress
 from board.text import printable
 from screens.board_sync import BoardSync
 from screens.board_view import BoardView
 from screens.deal_filter import DealFilter
 from screens.store_writer import Intent, WriteJob
+from screens.target_gauges import TargetGauges
 from screens.undo_log import Transition, refuse_if_changed, reverse
 from storage.repository import Repository
 
@@ -79,6 +83,30 @@ class BoardScreen(BoardSync):
         Binding("question_mark", "help", "Help", tooltip="Show every key"),
         Binding("q", "app.quit", "Quit", tooltip="Quit funnel"),
     ]
+
+    def refresh_metrics(self) -> None:
+        """The window's metrics, and this calendar month's progress toward the team targets."""
+        super().refresh_metrics()
+        if self.settings.targets:
+            self._compute_targets(list(self.deals.values()), self._spend)
+
+    @work(
+        thread=True,
+        group="targets",
+        exclusive=True,
+        exit_on_error=True,
+        description="compute the targets",
+    )
+    def _compute_targets(self, deals: list[Deal], spend: tuple[Spend, ...]) -> None:
+        now = self.clock()
+        month = month_of(now)
+        metrics = compute_metrics(deals, spend, settings=self.settings, window=month, now=now)
+        progress = target_progress(metrics, self.settings.targets)
+        self._hand_over(self._show_targets, progress, f"{now:%B %Y}")
+
+    def _show_targets(self, progress: tuple[TargetProgress, ...], month: str) -> None:
+        if self.is_attached:
+            self.query_one(TargetGauges).show(progress, month, self.settings.currency)
 
     @property
     def selected(self) -> Deal | None:

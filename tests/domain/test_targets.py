@@ -70,3 +70,22 @@ def test_bad_targets_name_file_and_key(tmp_path: Path, toml: str, message: str) 
     with pytest.raises(ConfigError, match=message) as caught:
         load_settings(path)
     assert str(caught.value).startswith(f"{path}: ")
+
+
+@pytest.mark.parametrize(
+    ("progress", "pace", "drawn"),
+    [
+        (0.0, 0.5, "····│·····"),  # nothing yet, half the month gone
+        (0.3, 0.5, "███·│·····"),  # behind: the pace mark is ahead of the bar
+        (0.7, 0.5, "████▓██···"),  # ahead: the mark is inside the bar
+        (0.01, None, "█·········"),  # a few is not none
+        (1.5, 1.0, "█████████»"),  # past the target
+        (None, 0.5, "····│·····"),  # a zero target: the empty scale
+    ],
+)
+def test_a_target_gauge_reads_without_colour(
+    progress: float | None, pace: float | None, drawn: str
+) -> None:
+    from board.metrics_pictures import target_gauge
+
+    assert target_gauge(progress, pace, 10) == drawn

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from board.deal import EventKind
@@ -12,9 +13,19 @@ from screens.board_view import BoardView
 from screens.deal_detail import DealDetail
 from screens.lost_reason_picker import LostReasonPicker
 from screens.qualification_picker import QualificationPicker
+from screens.target_gauges import TargetGauges
 from screens.text_prompt import TextPrompt
 from storage import open_repository
-from tests.tui.conftest import NOW, USER, loaded, screen_text, settled, stored, type_text
+from tests.tui.conftest import (
+    NOW,
+    USER,
+    loaded,
+    screen_text,
+    settled,
+    stored,
+    type_text,
+    until,
+)
 
 TEAM = settings_from_mapping(
     {
@@ -124,3 +135,35 @@ async def test_a_rejection_offers_the_team_reasons(board_store: Path) -> None:
         await settled(pilot)
         hooli = stored(board_store, 4)
         assert hooli.handoff is not None and hooli.handoff.reason == "not our segment"
+
+
+async def test_the_side_panel_shows_this_month_targets_with_the_pace(board_store: Path) -> None:
+    settings = settings_from_mapping({"targets": {"mqls": 40, "revenue": 50000}})
+    app = FunnelApp(
+        open_repository(board_store, lock_timeout=1.0),
+        settings,
+        clock=lambda: NOW,
+        user=USER,
+        cursor_blink=False,
+    )
+    async with app.run_test(size=(160, 60)) as pilot:
+        await loaded(pilot)
+        gauges = app.screen.query_one(TargetGauges)
+        await until(pilot, lambda: gauges.display)
+        text = screen_text(app)
+        assert "◎ Targets · November 2026" in text
+        # MQLs this month: Initech, Hooli, Umbrella; 26 expected 19.5 days into 30.
+        assert re.search(r"MQLs +3 / 40", text)
+        assert re.search(r"█+·*│·+ 7\.5% ↓ behind", text)
+        # Won this month: Wayne, 40,000 of 50,000; the pace (32,500) is behind it.
+        assert re.search(r"Revenue +\$40,000 / \$50,000", text)
+        assert re.search(r"█+▓█+·+ 80% ✓ on pace", text)
+
+
+async def test_no_targets_no_gauges(board_store: Path) -> None:
+    app = team_app(board_store)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await loaded(pilot)
+        await pilot.pause(0.2)
+        assert not app.screen.query_one(TargetGauges).display
+        assert "◎ Targets" not in screen_text(app)
