@@ -192,7 +192,8 @@ def rules_from_config(data: Any, where: str) -> QualificationRules:
                 f"{where}qualification.weights.{name}: must be a whole number from 1 to"
                 f" {WEIGHT_MAX}, got {weight!r}"
             )
-    return QualificationRules(criteria, required, MappingProxyType(dict(weights)))
+    every = {name: weights.get(name, 1) for name in criteria}
+    return QualificationRules(criteria, required, MappingProxyType(every))
 
 
 def _criteria(raw: Any, where: str) -> tuple[str, ...]:

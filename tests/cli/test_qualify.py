@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from board.settings import load_settings
 from tests.cli_runner import Funnel, assert_one_line_error, make_funnel
 
 BANT = """
@@ -92,3 +93,18 @@ def test_a_qualified_deal_passes_and_an_override_is_recorded(funnel: Funnel) -> 
     assert event["missing"] == ["budget", "authority", "need", "timeline"]
     metrics = funnel.json("metrics", "--since", "2026-11-01")
     assert metrics["handoffs"] == 2 and metrics["handoff_overrides"] == 1
+
+
+def test_config_show_prints_the_agreement_and_reads_back(funnel: Funnel, tmp_path: Path) -> None:
+    doc = funnel.json("config", "show")
+    assert doc["qualification"] == {
+        "criteria": ["budget", "authority", "need", "timeline"],
+        "required": 3,
+        "weights": {"budget": 1, "authority": 1, "need": 1, "timeline": 1},
+    }
+    assert (doc["targets"], doc["reject_reasons"]) == ({}, [])
+    config = Path(funnel.env["FUNNEL_CONFIG"])
+    config.write_text('reject_reasons = ["no budget"]\n' + BANT + "[targets]\nrevenue = 9.5e4\n")
+    shown = tmp_path / "shown.toml"
+    shown.write_text(funnel.ok("config", "show").stdout)
+    assert load_settings(shown) == load_settings(config)
