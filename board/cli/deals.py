@@ -42,6 +42,13 @@ override_option = click.option(
 )
 
 
+def _note_override(deal: Deal, override: bool) -> None:
+    """Say so when --override was not needed: nothing is counted as an override then."""
+    last = deal.last_event
+    if override and last is not None and not last.data.get("override"):
+        say(f"Deal {deal.id} meets the qualification criteria: no override recorded.")
+
+
 def _report(env: Env, deal: Deal, as_json: bool, message: str) -> None:
     if as_json:
         print_json(deal_to_json(deal, rules=env.settings.qualification))
@@ -234,6 +241,7 @@ def move(
             override=override,
         ),
     )
+    _note_override(deal, override)
     _report(env, deal, as_json, f"Deal {deal.id} is now in {pipeline.get(deal.stage).label}.")
 
 
@@ -286,6 +294,7 @@ def handoff(
             override=reason if override else "",
         ),
     )
+    _note_override(deal, override)
     _report(
         env,
         deal,

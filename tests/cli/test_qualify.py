@@ -108,3 +108,11 @@ def test_config_show_prints_the_agreement_and_reads_back(funnel: Funnel, tmp_pat
     shown = tmp_path / "shown.toml"
     shown.write_text(funnel.ok("config", "show").stdout)
     assert load_settings(shown) == load_settings(config)
+
+
+def test_an_override_not_needed_is_not_counted(funnel: Funnel) -> None:
+    funnel.ok("qualify", "1", "budget", "need", "timeline")
+    result = funnel.ok("handoff", "1", "--override", "--reason", "just in case")
+    assert "meets the qualification criteria: no override recorded" in result.stderr
+    assert "override" not in funnel.json("show", "1")["history"][-1]
+    assert funnel.json("metrics")["handoff_overrides"] == 0
