@@ -9,7 +9,12 @@ from decimal import Decimal
 import click
 
 from board import journey
-from board.cli.completion import complete_deal_id, complete_owner, complete_stage
+from board.cli.completion import (
+    complete_criterion,
+    complete_deal_id,
+    complete_owner,
+    complete_stage,
+)
 from board.cli.context import CommandError, Env, at_option, json_option, pass_env, print_json, say
 from board.cli.present import deal_detail, deal_table, event_line
 from board.codec import deal_to_json, event_to_json
@@ -305,7 +310,13 @@ def handoff(
 
 @click.command()
 @id_argument
-@click.argument("criteria", metavar="CRITERION...", nargs=-1, required=True)
+@click.argument(
+    "criteria",
+    metavar="CRITERION...",
+    nargs=-1,
+    required=True,
+    shell_complete=complete_criterion,
+)
 @click.option("--unset", is_flag=True, help="The deal no longer meets these criteria.")
 @at_option
 @json_option
