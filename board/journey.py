@@ -17,14 +17,7 @@ from typing import Any
 from board.deal import Deal, DealChanges, DealDraft, Event, EventKind, Handoff, Status
 from board.errors import InvalidInput, RuleViolation
 from board.money import check_money
-from board.qualification import (
-    NO_RULES,
-    QualificationRules,
-    criteria_met,
-    gate_refusal,
-    qualification_event,
-    qualification_of,
-)
+from board.qualification import NO_RULES, QualificationRules, gate_refusal, qualification_of
 from board.stages import Pipeline
 from board.text import clean_line, clean_login, clean_notes, clean_tag, printable
 from board.timestamps import check_not_future, iso, utc
@@ -253,43 +246,6 @@ def handoff(
         data.update(override=True, reason=why, missing=missing)
     event = Event(moment, by, EventKind.HANDOFF, data)
     return _advance(deal, now, event, stage=target, stage_entered_at=moment, handoff=record)
-
-
-def qualify(
-    deal: Deal,
-    criteria: tuple[str, ...],
-    *,
-    rules: QualificationRules,
-    by: str,
-    now: datetime,
-    at: datetime | None = None,
-    unset: bool = False,
-) -> Deal:
-    """Record that an open deal meets (or, with ``unset``, no longer meets) some criteria."""
-    rules.check(criteria)  # a mistyped criterion is a bad value before it is a closed deal
-    _require_open(deal, "qualify it")
-    moment = _when(deal, at, now)
-    event = qualification_event(deal, criteria, rules=rules, unset=unset, by=by, at=moment)
-    return _advance(deal, now, event)
-
-
-def requalify(
-    deal: Deal, met: frozenset[str], *, rules: QualificationRules, by: str, now: datetime
-) -> Deal:
-    """Make the configured criteria the deal meets exactly ``met`` (the board's picker).
-
-    Criteria met and criteria no longer met go into one event: one action, one version.
-    """
-    _require_open(deal, "qualify it")
-    wanted = set(rules.check(met)) if met else set()
-    current = criteria_met(deal)
-    added = [c for c in rules.criteria if c in wanted and c not in current]
-    dropped = [c for c in rules.criteria if c not in wanted and c in current]
-    if not added and not dropped:
-        raise RuleViolation(f"nothing to change: deal {deal.id} already meets those criteria")
-    data = {key: value for key, value in (("met", added), ("unmet", dropped)) if value}
-    event = Event(_when(deal, None, now), by, EventKind.QUALIFIED, data)
-    return _advance(deal, now, event)
 
 
 def accept(deal: Deal, *, by: str, now: datetime, at: datetime | None = None) -> Deal:

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import Input
 
-from board import journey
+from board import journey, qualifying
 from board.deal import Deal, DealChanges, DealDraft, Status
 from board.errors import FunnelError, RuleViolation
 from board.metrics import compute_metrics
@@ -336,7 +336,7 @@ class BoardScreen(BoardSync):
                 self._change(
                     deal,
                     "qualification",
-                    lambda d: journey.requalify(
+                    lambda d: qualifying.requalify(
                         d, met, rules=rules, by=self.user, now=self.clock()
                     ),
                 )

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import click
 
-from board import journey
+from board import journey, qualifying
 from board.cli.completion import (
     complete_criterion,
     complete_deal_id,
@@ -340,7 +340,7 @@ def qualify(
     rules.check(criteria)  # a mistyped criterion is refused before the store is opened
     deal = env.repo.change(
         deal_id,
-        lambda d: journey.qualify(
+        lambda d: qualifying.qualify(
             d, criteria, rules=rules, by=env.user, now=now, at=at, unset=unset
         ),
     )

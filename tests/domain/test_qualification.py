@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from board import journey
+from board import journey, qualifying
 from board.codec import deal_from_json, deal_to_json
 from board.deal import Deal, EventKind
 from board.errors import ConfigError, InvalidInput, RuleViolation
@@ -20,7 +20,7 @@ BANT = settings_from_mapping(
 
 
 def qualify(deal: Deal, *criteria: str, unset: bool = False, at: float = 1) -> Deal:
-    return journey.qualify(
+    return qualifying.qualify(
         deal, criteria, rules=BANT, by="maya", now=hours(100), at=hours(at), unset=unset
     )
 
@@ -68,22 +68,22 @@ def test_bad_qualifications_are_refused(
 ) -> None:
     deal = qualify(make(), "budget")
     with pytest.raises(error, match=words):
-        journey.qualify(deal, criteria, rules=BANT, by="maya", now=hours(100), unset=unset)
+        qualifying.qualify(deal, criteria, rules=BANT, by="maya", now=hours(100), unset=unset)
 
 
 def test_qualify_without_criteria_configured_says_how_to_configure() -> None:
     with pytest.raises(InvalidInput, match=r"\[qualification\] criteria"):
-        journey.qualify(make(), ("budget",), rules=QualificationRules(), by="maya", now=hours(1))
+        qualifying.qualify(make(), ("budget",), rules=QualificationRules(), by="maya", now=hours(1))
 
 
 def test_weights_change_the_score_not_the_gate() -> None:
     rules = settings_from_mapping(
         {"qualification": {"criteria": ["budget", "need", "timeline"], "weights": {"budget": 2}}}
     ).qualification
-    deal = journey.qualify(make(), ("budget",), rules=rules, by="maya", now=hours(1))
+    deal = qualifying.qualify(make(), ("budget",), rules=rules, by="maya", now=hours(1))
     state = qualification_of(deal, rules)
     assert (state.score, state.qualified) == (50, False)  # 2 of 4 weight; 1 of 3 criteria
-    deal = journey.qualify(deal, ("need",), rules=rules, by="maya", now=hours(1))
+    deal = qualifying.qualify(deal, ("need",), rules=rules, by="maya", now=hours(1))
     assert qualification_of(deal, rules).score == 75
 
 
