@@ -27,10 +27,11 @@ th, td { padding: .15rem .6rem; border-bottom: 1px solid #ddd; text-align: left;
 th { border-bottom: 1px solid #555; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 p.note { color: #333; margin: .2rem 0; }
-svg { display: block; margin: .4rem 0; }
+svg { display: block; margin: .4rem 0; max-width: 100%; height: auto; }
 svg text { font: 12px system-ui, sans-serif; fill: #111; }
 .bar { fill: #555; } .track { fill: #eee; stroke: #999; } .pace { stroke: #000; stroke-width: 2; }
 .won { fill: #111; } .lead { fill: #bbb; }
+.handoff { stroke: #000; stroke-dasharray: 4 3; }
 @page { margin: 1.5cm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
@@ -41,6 +42,12 @@ svg text { font: 12px system-ui, sans-serif; fill: #111; }
 
 def _e(text: str) -> str:
     return escape(printable(text), quote=True)
+
+
+def _label(text: str, width: int) -> str:
+    """A chart label cut to ``width`` characters, so it never runs into its bar."""
+    text = printable(text)
+    return escape(text if len(text) <= width else text[: width - 1] + "…", quote=True)
 
 
 def report_html(report: AlignmentReport, pipeline: Pipeline) -> str:
@@ -134,14 +141,19 @@ def _funnel_chart(report: AlignmentReport, pipeline: Pipeline) -> str:
     parts = []
     for i, (key, count) in enumerate(stages):
         y = 4 + i * row
+        if key == pipeline.first_sales.key:  # the line between the teams, as on the board
+            parts += [
+                f'<line class="handoff" x1="0" x2="{left + width}" y1="{y - 3}" y2="{y - 3}"/>',
+                f'<text x="{left + width + 36}" y="{y + 1}">handoff</text>',
+            ]
         bar = width * count / top
         x = left + (width - bar) / 2
         parts += [
-            f'<text x="0" y="{y + 14}">{_e(stage_label(pipeline, key))}</text>',
+            f'<text x="0" y="{y + 14}">{_label(stage_label(pipeline, key), 18)}</text>',
             f'<rect class="bar" x="{x:.1f}" y="{y}" width="{bar:.1f}" height="18"/>',
             f'<text x="{left + width + 8}" y="{y + 14}">{count}</text>',
         ]
-    return _svg(left + width + 60, 8 + len(stages) * row, "The funnel", parts)
+    return _svg(left + width + 70, 8 + len(stages) * row, "The funnel", parts)
 
 
 def _sources_chart(report: AlignmentReport) -> str:
@@ -156,7 +168,7 @@ def _sources_chart(report: AlignmentReport) -> str:
         leads = width * r.metrics.leads / top
         won = width * r.metrics.won / top
         parts += [
-            f'<text x="0" y="{y + 18}">{_e(r.key or "(none)")}</text>',
+            f'<text x="0" y="{y + 18}">{_label(r.key or "(none)", 14)}</text>',
             f'<rect class="lead" x="{left}" y="{y}" width="{leads:.1f}" height="13"/>',
             f'<text x="{left + leads + 6:.1f}" y="{y + 11}">{r.metrics.leads} leads</text>',
             f'<rect class="won" x="{left}" y="{y + 15}" width="{won:.1f}" height="13"/>',
