@@ -18,8 +18,18 @@ class CriteriaList(SelectionList[str]):
     """The criteria as tick boxes; space ticks, enter saves the ticks."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "tick", "Tick", show=False),
         Binding("enter", "screen.save", "Save", show=False),
     ]
+
+    def action_tick(self) -> None:
+        """Tick or untick the highlighted criterion, at once.
+
+        SelectionList's own toggle goes through a message: a quick "space, enter" would
+        save before the tick landed.
+        """
+        if self.highlighted is not None:
+            self.toggle(self.get_option_at_index(self.highlighted).value)
 
 
 class QualificationPicker(ModalScreen[frozenset[str] | None]):
@@ -51,6 +61,10 @@ class QualificationPicker(ModalScreen[frozenset[str] | None]):
             yield CriteriaList(
                 *((name, name, name in self.met) for name in rules.criteria), id="criteria"
             )
+
+    def on_mount(self) -> None:
+        """The cursor on the first criterion."""
+        self.query_one(CriteriaList).highlighted = 0
 
     def action_save(self) -> None:
         """Enter: the ticked criteria are the ones the deal meets."""
