@@ -172,25 +172,28 @@ def groups_lines(rows: tuple[GroupRow, ...], dimension: str, currency: str) -> l
     """The per-source (or per-owner) table, then each row's rejection and loss reasons."""
     head: tuple[str, ...] = (dimension.upper(), "LEADS", "MQLS", "HANDOFFS", "OVERRIDES")
     head += ("SQLS", "REJECTED", "WON", "LOST", "WIN RATE", "REVENUE", "SPEND", "CPL", "CAC")
+    by_owner = dimension == "owner"
+    if by_owner:  # spend belongs to teams; what tells on a person is a handoff left waiting
+        head = (*head[:-3], "SLA BREACHES")
     table = [head]
     reasons: list[str] = []
     for row in rows:
         m = row.metrics
         name = printable(row.key) or "(none)"
-        table.append(
-            (
-                name,
-                *map(str, (m.leads, m.mqls, m.handoffs, m.handoff_overrides, m.sqls)),
-                str(m.rejections),
-                str(m.won),
-                str(m.lost),
-                rate_text(m.win_rate),
-                money_text_or_dash(m.revenue, currency),
-                money_text_or_dash(row.spend, currency),
-                money_text_or_dash(row.cpl, currency),
-                money_text_or_dash(row.cac, currency),
-            )
+        cells = (
+            name,
+            *map(str, (m.leads, m.mqls, m.handoffs, m.handoff_overrides, m.sqls)),
+            str(m.rejections),
+            str(m.won),
+            str(m.lost),
+            rate_text(m.win_rate),
+            money_text_or_dash(m.revenue, currency),
         )
+        if by_owner:
+            table.append((*cells, str(m.sla_breaches)))
+        else:
+            spend = (row.spend, row.cpl, row.cac)
+            table.append((*cells, *(money_text_or_dash(a, currency) for a in spend)))
         for what, counted in (("rejected", row.reject_reasons), ("lost", row.lost_reasons)):
             if counted:
                 listed = "; ".join(f"{printable(r)} ×{n}" for r, n in counted.items())

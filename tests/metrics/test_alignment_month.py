@@ -157,3 +157,11 @@ def test_a_channel_with_spend_and_no_leads_still_has_its_row(tmp_path: Path) -> 
     assert (row["source"], row["leads"], row["spend"], row["cpl"]) == ("seo", 0, "300.00", None)
     assert f.json("metrics")["targets"] == {}  # none configured
     assert f.json("metrics", "--mine")["targets"] is None  # the team's, not one person's
+
+
+def test_the_owner_table_shows_sla_breaches_instead_of_spend(month: Funnel) -> None:
+    text = month.ok("metrics", *NOVEMBER, "--by", "owner").stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    header = next(line for line in lines if line.startswith("OWNER "))
+    assert header.endswith("WIN RATE REVENUE SLA BREACHES") and "SPEND" not in header
+    assert "ann 1 1 1 0 1 0 0 1 0% $0 1" in lines  # D3: accepted 48 h after its handoff
