@@ -11,13 +11,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from board.errors import ConfigError
-from board.metrics_result import Metrics, cents
 from board.metrics_window import Window
+from board.money import CENTS
 from board.text import printable
+
+if TYPE_CHECKING:  # every command reads the settings; only metrics need the Metrics class
+    from board.metrics_result import Metrics
 
 TARGET_NAMES = ("leads", "mqls", "sqls", "won", "revenue")
 """What a team can set a target for, in the order they are shown."""
@@ -98,7 +101,7 @@ def target_progress(metrics: Metrics, targets: Mapping[str, Decimal]) -> tuple[T
 
     def share(name: str, part: Window) -> Decimal:
         amount = prorated(targets[name], part)
-        return cents(amount) if name in MONEY_TARGETS else amount
+        return amount.quantize(CENTS, ROUND_HALF_UP) if name in MONEY_TARGETS else amount
 
     return tuple(
         TargetProgress(name, share(name, window), _actual(metrics, name), share(name, elapsed))
