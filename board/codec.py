@@ -16,6 +16,7 @@ from typing import Any
 from board.deal import Deal, Event, EventKind, Handoff, Status
 from board.errors import InvalidInput
 from board.money import check_money, money_text
+from board.qualification import QualificationRules, qualification_of
 from board.spend import Spend
 from board.stages import Team
 from board.timestamps import from_iso, iso
@@ -55,8 +56,15 @@ def handoff_to_json(handoff: Handoff | None) -> JSON | None:
     }
 
 
-def deal_to_json(deal: Deal, *, history: bool = True) -> JSON:
-    """A deal in the documented shape; ``history=False`` leaves the events out (``list``)."""
+def deal_to_json(
+    deal: Deal, *, history: bool = True, rules: QualificationRules | None = None
+) -> JSON:
+    """A deal in the documented shape; ``history=False`` leaves the events out (``list``).
+
+    With the team's qualification ``rules`` (what commands print, not what the store keeps:
+    it depends on the settings) the deal gains ``qualification``: ``{met, missing, score,
+    qualified}``.
+    """
     doc: JSON = {
         "id": deal.id,
         "title": deal.title,
@@ -79,6 +87,14 @@ def deal_to_json(deal: Deal, *, history: bool = True) -> JSON:
         "version": deal.version,
         "handoff": handoff_to_json(deal.handoff),
     }
+    if rules is not None:
+        state = qualification_of(deal, rules)
+        doc["qualification"] = {
+            "met": list(state.met),
+            "missing": list(state.missing),
+            "score": state.score,
+            "qualified": state.qualified,
+        }
     if history:
         doc["history"] = [event_to_json(event) for event in deal.history]
     return doc

@@ -27,6 +27,7 @@ from board.spend import Spend
 from screens.board_view import BoardView
 from screens.column_data import ColumnData, build_columns, unknown_lane
 from screens.deal_filter import DealFilter
+from screens.deal_list import DealList
 from screens.side_panel import SidePanel, metrics_window
 from screens.status_line import StatusLine
 from screens.store_writer import Intent, StoreWriter, WriteJob
@@ -38,6 +39,7 @@ _CHECKED: tuple[tuple[str, tuple[object, ...]], ...] = (
     ("move", (-1,)),
     ("move", (1,)),
     ("accept", ()),
+    ("qualify", ()),
     ("win", ()),
     ("lose", ()),
     ("undo", ()),
@@ -143,6 +145,8 @@ class BoardSync(Screen[None]):
                 SidePanel(self.settings.pipeline, id="side-panel"),
             ]
         )
+        for deal_list in board.query(DealList):
+            deal_list.rules = self.settings.qualification
         self.built = True
         board.focus()
         panel = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
