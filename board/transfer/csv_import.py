@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from board.deal import Deal
 from board.errors import InvalidInput
 from board.text import printable
+from board.transfer.build import build
 from board.transfer.columns import ColumnPlan, plan_columns
 from board.transfer.dates import DateOrder, decide_order
 from board.transfer.formulas import restore
@@ -27,7 +28,6 @@ from board.transfer.import_plan import (
     no_progress,
 )
 from board.transfer.owners import OwnerNames
-from board.transfer.replay import replay
 from board.transfer.rows import RowReader, check_cells
 from board.transfer.stage_match import StageMatcher
 
@@ -112,7 +112,7 @@ def import_csv(
             raise InvalidInput(f"{len(cells)} cells, but the header names {width} columns")
         check_cells(headers, cells)
         row = {name: restore(cells[index]) if index < len(cells) else "" for name, index in wanted}
-        return replay(
+        return build(
             reader.read(row),
             deal_id=deal_id,
             pipeline=context.pipeline,
