@@ -12,6 +12,7 @@ MAX_VALUE = Decimal("1e12")
 _SUFFIX = {"k": Decimal(1_000), "m": Decimal(1_000_000)}
 _SYMBOLS = "$€£¥"
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
+_PLAIN = re.compile(r"\d+(\.\d*)?|\.\d+")
 
 
 def parse_money(raw: str, field: str = "value") -> Decimal:
@@ -33,7 +34,7 @@ def parse_money(raw: str, field: str = "value") -> Decimal:
         text = text.replace(",", "")
     if text.startswith("-"):
         raise InvalidInput(f"{field} must not be negative, got {raw!r}")
-    if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", text):
+    if not _PLAIN.fullmatch(text):
         raise InvalidInput(f"{field} {raw!r} is not an amount (try 12500, 12,500.50 or 12.5k)")
     try:
         amount = Decimal(text) * scale

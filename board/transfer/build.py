@@ -10,7 +10,7 @@ rows. The steps and their moments are described in `board.transfer.replay`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from board.deal import Deal, DealDraft, Event, EventKind, Handoff, Status
 from board.errors import InvalidInput
@@ -20,6 +20,29 @@ from board.text import clean_notes
 from board.timestamps import utc
 from board.transfer.replay import MOVED_BACK, NO_REASON, _elsewhere, _Timeline, replay
 from board.transfer.rows import ImportedDeal, ImportedHandoff
+
+T = TypeVar("T")
+
+# Imported deals repeat a few event payloads ({"from": "mql", "to": "purchase"}, ...) and
+# field values (companies, sources, amounts, reasons): the deals share one object for each
+# instead of holding one per deal (about a third of their memory). Nothing changes an
+# event's data or a deal in place. Bounded; cleared when full.
+_SHARED: dict[Any, Any] = {}
+_SHARED_MAX = 50_000
+
+
+def _shared(key: Any, value: T) -> T:
+    found = _SHARED.get(key)
+    if found is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        found = _SHARED[key] = value
+    return found
+
+
+def _event(at: datetime, by: str, kind: EventKind, data: dict[str, Any]) -> Event:
+    return Event(at, by, kind, _shared(tuple(data.items()), data))
+
 
 _CREATED = EventKind.CREATED
 _MOVED = EventKind.MOVED
@@ -69,7 +92,7 @@ def build(row: ImportedDeal, *, deal_id: int, pipeline: Pipeline, by: str, now: 
     steps.close()
     return Deal(
         id=deal_id,
-        currency=row.currency,
+        currency=_shared(row.currency, row.currency),
         stage=steps.stage,
         **fields,
         created_at=steps.history[0].at,
@@ -113,9 +136,11 @@ class _Steps:
         """Created in ``stage``; the draft's fields checked as `journey.new_deal` checks them."""
         sales = self.pipeline.is_sales(stage)
         fields = draft_fields(draft, sales=sales, by=self.by)
+        for name in ("company", "contact", "source", "value"):
+            fields[name] = _shared(fields[name], fields[name])
         born = utc(created)
         data = {"to": stage, "sales_sourced": True} if sales else {"to": stage}
-        self.history.append(Event(born, self.by, _CREATED, data))
+        self.history.append(_event(born, self.by, _CREATED, data))
         self.stage, self.entered_at = stage, born
         return fields
 
@@ -126,7 +151,7 @@ class _Steps:
         if self.stage != mql:  # sales-sourced, sent back to marketing since
             moment = utc(time.at(handoff.at, "handoff_at"))
             data = {"from": self.stage, "to": mql, "reason": MOVED_BACK}
-            history.append(Event(moment, self.by, _MOVED, data))
+            history.append(_event(moment, self.by, _MOVED, data))
         raw = time.at(handoff.at, handoff.inferred_from or "handoff_at")
         moves_on = self.entered is not None and self.entered > raw
         if not self.to_sales:
@@ -139,7 +164,7 @@ class _Steps:
         data = {"from": mql, "to": landing}
         if note:
             data["note"] = note
-        history.append(Event(at, giver, _HANDOFF, data))
+        history.append(_event(at, giver, _HANDOFF, data))
         self.stage, self.entered_at = landing, at
         self.record = Handoff(at, giver, note)
         if handoff.rejected_at is not None:
@@ -147,7 +172,7 @@ class _Steps:
         elif handoff.accepted_at is not None:
             moment = utc(time.at(handoff.accepted_at, handoff.inferred_from or "accepted_at"))
             taker = handoff.accepted_by or self.by
-            history.append(Event(moment, taker, _ACCEPTED, {"stage": landing}))
+            history.append(_event(moment, taker, _ACCEPTED, {"stage": landing}))
             self.record = _accepted(self.record, taker, moment)
         elif not self.to_sales:
             raise InvalidInput(
@@ -168,7 +193,7 @@ class _Steps:
             raise InvalidInput("a rejection needs a reason (--reason)")
         rejecter = handoff.rejected_by or self.by
         data = {"from": self.stage, "to": mql, "reason": why}
-        self.history.append(Event(moment, rejecter, _REJECTED, data))
+        self.history.append(_event(moment, rejecter, _REJECTED, data))
         self.record = Handoff(at, giver, note, rejected_at=moment, rejected_by=rejecter, reason=why)
         self.stage, self.entered_at = mql, moment
 
@@ -182,7 +207,7 @@ class _Steps:
                 return
             # In its stage already but the row says it entered later: out and back.
             moment = utc(self.time.at(None, "stage_entered_at"))
-            self.history.append(Event(moment, by, _MOVED, {"from": target, "to": other}))
+            self.history.append(_event(moment, by, _MOVED, {"from": target, "to": other}))
             self.stage = other
         moment = utc(self.time.at(entered, "stage_entered_at"))
         if pending and self.to_sales:
@@ -190,7 +215,7 @@ class _Steps:
         data = {"from": self.stage, "to": target}
         if self.pipeline.is_sales(self.stage) and not self.to_sales:
             data["reason"] = MOVED_BACK
-        self.history.append(Event(moment, by, _MOVED, data))
+        self.history.append(_event(moment, by, _MOVED, data))
         self.stage, self.entered_at = target, moment
 
     def close(self) -> None:
@@ -202,20 +227,21 @@ class _Steps:
                 self._accept_on_the_way(moment)
             customer = self.pipeline.customer.key
             data = {"from": self.stage, "to": customer}
-            self.history.append(Event(moment, self.by, EventKind.WON, data))
+            self.history.append(_event(moment, self.by, EventKind.WON, data))
             self.stage, self.entered_at = customer, moment
         elif row.status is Status.LOST:
             moment = self.lost_at = utc(self.time.at(row.closed_at, "lost_at"))
-            why = self.lost_reason = clean_notes(row.lost_reason or NO_REASON, "reason")
+            why = clean_notes(row.lost_reason or NO_REASON, "reason")
+            why = self.lost_reason = _shared(why, why)
             if not why:
                 raise InvalidInput("a lost deal needs a reason (--reason)")
             data = {"stage": self.stage, "reason": why}
-            self.history.append(Event(moment, self.by, EventKind.LOST, data))
+            self.history.append(_event(moment, self.by, EventKind.LOST, data))
 
     def _accept_on_the_way(self, moment: datetime) -> None:
         assert self.record is not None
         self.record = _accepted(self.record, self.by, moment)
-        self.history.append(Event(moment, self.by, _ACCEPTED, {"stage": self.stage}))
+        self.history.append(_event(moment, self.by, _ACCEPTED, {"stage": self.stage}))
         self.folded += 1
 
 

@@ -79,7 +79,10 @@ class ImportedDeal:
 
 def check_cells(headers: Sequence[str], cells: Sequence[str]) -> None:
     """Refuse a row with a control character in any cell, even in a column nothing reads."""
-    joined = "".join(cells).replace("\r\n", "\n")
+    joined = "".join(cells)
+    if joined.isprintable():  # the common case: nothing to look for
+        return
+    joined = joined.replace("\r\n", "\n")
     if strip_controls(joined, keep_newlines=True) == joined:
         return
     for header, raw in zip(headers, cells, strict=False):

@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 
 from board.errors import InvalidInput
 from board.money import money_display, money_text, parse_money
-from board.text import clean_line, clean_login, clean_notes, printable, strip_controls
+from board.text import (
+    _CONTROL,
+    _CONTROL_ONE_LINE,
+    clean_line,
+    clean_login,
+    clean_notes,
+    printable,
+    strip_controls,
+)
 from board.timestamps import (
     _ISO,
     _ISO_MAX,
@@ -168,3 +176,19 @@ def test_iso_remembers_a_bounded_number_of_moments() -> None:
     for minute in range(_ISO_MAX + 10):
         iso(start + timedelta(minutes=minute))
     assert len(_ISO) <= _ISO_MAX
+
+
+REFUSED_OR_NOT = ["\x00", "\t", "\n", "\x1b", "\x7f", "\x85", "\x9f", "\xa0", "\u061c"]
+REFUSED_OR_NOT += ["\u200e", "\u202e", "\u2066", "\u2069", "\u2028", "\u2029", "\ufeff"]
+
+
+@given(
+    st.text(
+        alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from(REFUSED_OR_NOT)),
+        max_size=8,
+    )
+)
+def test_text_with_a_refused_character_is_never_printable(text: str) -> None:
+    # clean_line and clean_notes skip the search for refused characters in printable text.
+    if _CONTROL_ONE_LINE.search(text) or _CONTROL.search(text):
+        assert not text.isprintable()
