@@ -112,6 +112,24 @@ def build(row: ImportedDeal, *, deal_id: int, pipeline: Pipeline, by: str, now: 
 class _Steps:
     """The deal as its history grows: where it is, since when, and its handoff record."""
 
+    __slots__ = (
+        "by",
+        "entered",
+        "entered_at",
+        "folded",
+        "history",
+        "lost_at",
+        "lost_reason",
+        "pipeline",
+        "record",
+        "row",
+        "stage",
+        "target",
+        "time",
+        "to_sales",
+        "won_at",
+    )
+
     def __init__(
         self,
         row: ImportedDeal,
@@ -166,18 +184,19 @@ class _Steps:
             data["note"] = note
         history.append(_event(at, giver, _HANDOFF, data))
         self.stage, self.entered_at = landing, at
-        self.record = Handoff(at, giver, note)
         if handoff.rejected_at is not None:
             self._rejected(handoff, at, giver, note)
         elif handoff.accepted_at is not None:
             moment = utc(time.at(handoff.accepted_at, handoff.inferred_from or "accepted_at"))
             taker = handoff.accepted_by or self.by
             history.append(_event(moment, taker, _ACCEPTED, {"stage": landing}))
-            self.record = _accepted(self.record, taker, moment)
+            self.record = Handoff(at, giver, note, accepted_at=moment, accepted_by=taker)
         elif not self.to_sales:
             raise InvalidInput(
                 f"handoff_at: a handoff still pending leaves the deal with sales, not in {target}"
             )
+        else:
+            self.record = Handoff(at, giver, note)
 
     def _rejected(self, handoff: ImportedHandoff, at: datetime, giver: str, note: str) -> None:
         assert handoff.rejected_at is not None
@@ -240,10 +259,9 @@ class _Steps:
 
     def _accept_on_the_way(self, moment: datetime) -> None:
         assert self.record is not None
-        self.record = _accepted(self.record, self.by, moment)
+        record = self.record
+        self.record = Handoff(
+            record.at, record.by, record.note, accepted_at=moment, accepted_by=self.by
+        )
         self.history.append(_event(moment, self.by, _ACCEPTED, {"stage": self.stage}))
         self.folded += 1
-
-
-def _accepted(record: Handoff, by: str, moment: datetime) -> Handoff:
-    return Handoff(record.at, record.by, record.note, accepted_at=moment, accepted_by=by)
