@@ -64,3 +64,21 @@ def test_the_cycle_collector_is_back_on_after_an_import(funnel: Funnel, tmp_path
     path.write_text("title,value\nA,abc\n", encoding="utf-8")
     assert funnel("import", str(path)).exit_code == 2
     assert gc.isenabled()
+
+
+def test_repeated_cells_are_read_once_and_still_refused_in_every_row() -> None:
+    data = (
+        b"title,value,created,close date,status\n"
+        b"A,$1.5k,2026-09-01,2026-09-03,won\n"
+        b"B,$1.5k,2026-09-01,2026-09-03,lost\n"
+        b"C,abc,2026-09-01,2026-13-03,won\n"
+        b"D,abc,2026-09-01,2026-09-03,won\n"
+        b"E,$1.5k,2026-09-01,2026-13-03,won\n"
+    )
+    plan = import_csv(data, ImportOptions(), context())
+    assert [error.where for error in plan.errors] == ["line 4", "line 5", "line 6"]
+    assert "value 'abc'" in plan.errors[1].message
+    assert "'2026-13-03' is not a date" in plan.errors[2].message
+    a, b = plan.deals
+    assert a.value == b.value == 1500 and a.won_at == b.lost_at
+    assert a.value is b.value  # one object for the repeated amount
