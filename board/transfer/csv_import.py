@@ -104,9 +104,15 @@ def _lines(text: str) -> Iterator[str]:
     return (match.group() for match in _LINE.finditer(text))
 
 
-# Where a slashed date could start: 1-2 digits not preceded by a digit, a slash or dash,
-# 1-2 digits, a slash or dash, and a year. A file without one needs no look at its dates.
-_MAYBE_SLASHED = re.compile(r"(?<!\d)\d{1,2}[/-]\d{1,2}[/-]\d{2}")
+# Where a dash-separated date could be (``20-11-2026``): 1-2 digits after a non-digit, a
+# dash, 1-2 digits, a dash and a year. It starts with the dash so that a scan of the whole
+# text is quick, and ISO dates (``2026-11-20``) do not match it.
+_DASHED = re.compile(r"-(?:(?<=\D\d-)|(?<=\D\d\d-)|(?<=^\d-)|(?<=^\d\d-))\d{1,2}-\d\d")
+
+
+def _maybe_slashed(text: str) -> bool:
+    """Whether some cell of the text could be a slashed date (never wrong when it says no)."""
+    return "/" in text or _DASHED.search(text) is not None
 
 
 def import_csv(
@@ -159,7 +165,7 @@ def import_csv(
 def _date_order(text: str, headers: list[str], columns: ColumnPlan) -> DateOrder | None:
     """The file's slashed-date order (`decide_order` over the date columns' cells)."""
     wanted = [columns.fields[name] for name in DATE_FIELDS if name in columns.fields]
-    if not wanted or not _MAYBE_SLASHED.search(text):
+    if not wanted or not _maybe_slashed(text):
         return None
     cells: dict[int, list[str]] = {index: [] for index in wanted}
     for record in _read(text)[1]:

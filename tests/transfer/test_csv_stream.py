@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from board.errors import InvalidInput
-from board.transfer.csv_import import _MAYBE_SLASHED, _lines, import_csv
+from board.transfer.csv_import import _lines, _maybe_slashed, import_csv
 from board.transfer.dates import _SLASHED
 from board.transfer.import_plan import ImportOptions
 from tests.cli_runner import Funnel
@@ -33,12 +33,15 @@ def test_a_slashed_date_cell_is_always_noticed_in_the_text(cell: str, before: st
     # The import skips reading every date cell for the order only when the whole text has
     # no place where a slashed date could start.
     if _SLASHED.fullmatch(cell.strip()):
-        assert _MAYBE_SLASHED.search(f"{before}{cell}\n")
+        assert _maybe_slashed(f"{before}{cell}\n")
+        assert _maybe_slashed(f"2026-11-20,x{before}{cell}")
 
 
 def test_iso_dates_alone_need_no_date_order() -> None:
     text = "2026-11-20,2026-11-20 14:30:00,2026-11-20T14:30Z,20.11.2026,12500.00"
-    assert _MAYBE_SLASHED.search(text) is None
+    assert not _maybe_slashed(text)
+    assert _maybe_slashed("title,date\nA,20-11-2026\n")
+    assert _maybe_slashed("1-2-26")
 
 
 def test_the_date_order_is_proved_by_a_row_after_the_ones_it_decides() -> None:
@@ -82,3 +85,13 @@ def test_repeated_cells_are_read_once_and_still_refused_in_every_row() -> None:
     a, b = plan.deals
     assert a.value == b.value == 1500 and a.won_at == b.lost_at
     assert a.value is b.value  # one object for the repeated amount
+
+
+@settings(max_examples=500)
+@given(
+    st.from_regex(_SLASHED, fullmatch=True),
+    st.sampled_from([",", ";", "\t", '"', "\n", " ", ""]),
+    st.sampled_from(["", "2026-11-20 14:30:00,", "Acme,12,500.00,"]),
+)
+def test_every_slashed_date_is_noticed(cell: str, before: str, start: str) -> None:
+    assert _maybe_slashed(f"{start}{before}{cell}\n")
