@@ -37,7 +37,8 @@ def _ts(moment: datetime | None) -> str | None:
 
 def event_to_json(event: Event) -> JSON:
     """``{"at", "by", "kind", ...data}``."""
-    return {"at": iso(event.at), "by": event.by, "kind": event.kind.value, **event.data}
+    # ``_value_`` is the member's plain attribute; ``.value`` is a Python-level property.
+    return {"at": iso(event.at), "by": event.by, "kind": event.kind._value_, **event.data}
 
 
 def handoff_to_json(handoff: Handoff | None) -> JSON | None:
@@ -77,7 +78,7 @@ def deal_to_json(
         "source": deal.source,
         "tags": list(deal.tags),
         "notes": deal.notes,
-        "status": deal.status.value,
+        "status": deal.status._value_,
         "lost_reason": deal.lost_reason,
         "created_at": iso(deal.created_at),
         "updated_at": iso(deal.updated_at),

@@ -63,6 +63,26 @@ def _tags(raw: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(clean_tag(tag) for tag in raw))
 
 
+def draft_fields(draft: DealDraft, *, sales: bool, by: str) -> dict[str, Any]:
+    """A draft's descriptive fields, validated, as a new deal stores them.
+
+    ``by`` owns the deal when the draft names no owner; a deal created in a sales stage with
+    no source is ``outbound``. Imports build deals with these same checks (`transfer.build`).
+    """
+    source = clean_line(draft.source, "source", max_len=40).lower()
+    owner = clean_login(draft.owner or by)
+    return {
+        "title": clean_line(draft.title, "title", required=True),
+        "company": clean_line(draft.company, "company"),
+        "contact": clean_line(draft.contact, "contact"),
+        "value": check_money(draft.value),
+        "owner": owner,
+        "source": source or (SALES_SOURCE if sales else ""),
+        "tags": _tags(draft.tags),
+        "notes": clean_notes(draft.notes),
+    }
+
+
 def new_deal(
     draft: DealDraft,
     *,
@@ -77,20 +97,11 @@ def new_deal(
     moment = _when(None, at, now)
     stage = check_stage(pipeline, draft.stage) if draft.stage else pipeline.first.key
     sales = pipeline.is_sales(stage)
-    source = clean_line(draft.source, "source", max_len=40).lower()
-    owner = clean_login(draft.owner or by)
     deal = Deal(
         id=deal_id,
-        title=clean_line(draft.title, "title", required=True),
-        company=clean_line(draft.company, "company"),
-        contact=clean_line(draft.contact, "contact"),
-        value=check_money(draft.value),
         currency=currency,
         stage=stage,
-        owner=owner,
-        source=source or (SALES_SOURCE if sales else ""),
-        tags=_tags(draft.tags),
-        notes=clean_notes(draft.notes),
+        **draft_fields(draft, sales=sales, by=by),
         created_at=moment,
         updated_at=utc(now),
         stage_entered_at=moment,

@@ -58,6 +58,7 @@ def test_init_shared_refuses_a_full_directory_of_someone_else(
     home.mkdir(mode=0o700)
     (home / "private.txt").write_text("mine")
     os.chown(home, STRANGER, STRANGER)
+    home.chmod(0o700)  # exactly: a setgid parent would have passed its bit on to mkdir
     result = Funnel(personal.db, personal.env)("init", "--shared", str(home / "board.json"))
     assert_one_line_error(result, 1, f"{home} belongs to uid {STRANGER} and is not empty")
     assert os.stat(home).st_mode & 0o7777 == 0o700  # not handed to the group
