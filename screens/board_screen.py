@@ -97,7 +97,7 @@ class BoardScreen(BoardSync):
     def refresh_metrics(self) -> None:
         """The window's metrics, and this calendar month's progress toward the team targets."""
         super().refresh_metrics()
-        if self.settings.targets:
+        if self.settings.targets and self.complete:
             self._compute_targets(list(self.deals.values()), self._spend)
 
     @work(
