@@ -280,7 +280,6 @@ def run(args: argparse.Namespace) -> None:
         "rss_after_changes",
         "peak_changes",
         "move_bytes",
-        "move_frames",
     ]
     figures: Figures = {name: [] for name in names}
     terminal = Piped(work)
