@@ -32,10 +32,12 @@ _COMMA = 44
 
 @dataclass(slots=True)
 class _Decoded:
-    """The deals of one generation of a block, each with a fingerprint of its stored line."""
+    """One generation of a block: a fingerprint of each deal's stored line, and for an open
+    block the decoded deal too. Closed blocks keep only the fingerprints, so years of closed
+    deals cost a few bytes each between reads, not a deal with its history."""
 
     generation: int
-    deals: dict[int, tuple[int, Deal]]
+    deals: dict[int, tuple[int, Deal | None]]
 
 
 class TinyDBRepository:
@@ -89,21 +91,30 @@ class TinyDBRepository:
             raise corrupt(where, f"the deal stored as {deal_id} says it is deal {deal.id}")
         return deal
 
-    def _block_deals(self, txn: Transaction, key: BlockKey) -> dict[int, tuple[int, Deal]]:
-        """The deals of one block as the transaction sees it, decoded where they changed."""
+    def _block_deals(
+        self, txn: Transaction, key: BlockKey, *, whole: bool = True
+    ) -> dict[int, tuple[int, Deal | None]]:
+        """The deals of one block as the transaction sees it, each with its line's fingerprint.
+
+        Only lines that differ from the generation at hand are decoded; the others come from
+        it. A closed block's generation holds no deals, so ``whole`` decodes those lines again
+        (a full read); without it they stay None (a diff, which needs only what changed).
+        """
         generation = txn.named.get(key, 0)
         cached = self._decoded.get(key)
-        if cached is not None and generation and cached.generation == generation:
+        keep = key[0] is Kind.OPEN
+        current = cached is not None and generation and cached.generation == generation
+        if current and cached is not None and (keep or not whole):
             return cached.deals
         where = self._where(txn, key)
         old = cached.deals if cached is not None else {}
-        fresh: dict[int, tuple[int, Deal]] = {}
+        fresh: dict[int, tuple[int, Deal | None]] = {}
         for name, value in txn.block(key).lines().items():
             deal_id = int(name)
             if type(value) is bytes:
                 mark = hash(value[:-1] if value[-1] == _COMMA else value)
                 known = old.get(deal_id)
-                if known is not None and known[0] == mark:
+                if known is not None and known[0] == mark and (known[1] is not None or not whole):
                     fresh[deal_id] = known
                     continue
                 doc = decoded(value, deal_id, where)
@@ -111,7 +122,10 @@ class TinyDBRepository:
                 mark, doc = 0, dict(value)
             fresh[deal_id] = (mark, self._decode(doc, deal_id, where))
         if generation and not txn.block(key).storage.dirty:
-            self._decoded[key] = _Decoded(generation, fresh)
+            kept: dict[int, tuple[int, Deal | None]] = (
+                fresh if keep else {i: (mark, None) for i, (mark, _) in fresh.items()}
+            )
+            self._decoded[key] = _Decoded(generation, kept)
         return fresh
 
     def _deals(self, txn: Transaction, *, closed: bool) -> list[Deal]:
@@ -121,6 +135,7 @@ class TinyDBRepository:
         for kind in kinds:
             for key in txn.blocks(kind):
                 for deal_id, (_, deal) in self._block_deals(txn, key).items():
+                    assert deal is not None  # a whole read decodes every line
                     found[deal_id] = deal
         self._forget_gone(txn)
         return [found[i] for i in sorted(found)]
@@ -215,14 +230,17 @@ class TinyDBRepository:
         """Add to ``deals`` and ``deleted`` what changed in one block since a generation."""
         cached = self._decoded.get(key)
         if not seen_generation:
-            before: dict[int, tuple[int, Deal]] | None = {}
+            before: dict[int, tuple[int, Deal | None]] | None = {}
         elif cached is not None and cached.generation == seen_generation:
             before = cached.deals
         else:
             before = None  # that generation is not at hand: everything in the block may differ
-        after = self._block_deals(txn, key) if key in txn.named else {}
+        # Against the generation at hand only the lines that differ are decoded; against
+        # anything else every line is.
+        whole = cached is None or before is not cached.deals
+        after = self._block_deals(txn, key, whole=whole) if key in txn.named else {}
         if before is None:
-            deals.update((deal_id, deal) for deal_id, (_, deal) in after.items())
+            deals.update((deal_id, deal) for deal_id, (_, deal) in after.items() if deal)
             first = key[1] * BLOCK_SIZE
             others = set().union(
                 *(
@@ -236,6 +254,7 @@ class TinyDBRepository:
         for deal_id, (mark, deal) in after.items():
             known = before.get(deal_id)
             if known is None or known[0] != mark or not mark:
+                assert deal is not None  # a line that differs is decoded
                 deals[deal_id] = deal
         deleted.update(before.keys() - after.keys())
 

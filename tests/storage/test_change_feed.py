@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from board import journey
-from board.deal import Deal
+from board.deal import Deal, DealChanges
 from board.spend import Spend, Team
 from storage.repository import Changes, Repository
 from tests.storage.conftest import T0, OpenRepository, P, maker, won
@@ -140,3 +141,39 @@ def test_a_change_reads_only_the_blocks_it_touched(repo: Repository, blocks: int
     repo.change(5, lambda d: journey.move(d, "interest", pipeline=P, by="sam", now=T0))
     changes = repo.changes(cursor)
     assert [d.id for d in changes.deals] == [5] and changes.deleted == frozenset()
+
+
+def test_a_reader_holds_no_closed_deal_between_reads(store_path: Path) -> None:
+    """The file store keeps fingerprints of closed deals between reads, never the deals: years
+    of them would cost a board hundreds of megabytes for nothing."""
+    from storage.tinydb_store import TinyDBRepository
+
+    repo = TinyDBRepository(store_path)
+    repo.add_many(
+        lambda first: [
+            maker(f"Deal {i}", stage="customer" if i < 1200 else "awareness")(first + i)
+            for i in range(1500)
+        ]
+    )
+    first = repo.changes(None)
+    assert len(first.deals) == 1500
+    cursor = first.cursor
+    del first
+    gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, Deal)]
+    assert len(alive) == 300  # the open ones, kept to diff their blocks cheaply
+
+    decoded: list[int] = []
+    decode = repo._decode
+
+    def counting(doc: dict[str, object], deal_id: int, where: Path) -> Deal:
+        decoded.append(deal_id)
+        return decode(doc, deal_id, where)
+
+    repo._decode = counting  # type: ignore[method-assign]
+    repo.change(7, lambda d: journey.edit(d, DealChanges(notes="renewed"), by="sam", now=T0))
+    decoded.clear()  # the change itself read deal 7
+    changes = repo.changes(cursor)
+    assert [d.id for d in changes.deals] == [7] and changes.deleted == frozenset()
+    assert decoded == [7]  # its closed block's other 999 deals were not decoded again
+    assert [d.id for d in repo.changes(None).deals] == list(range(1, 1501))  # a whole read
