@@ -12,6 +12,7 @@ import statistics
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from board.deal import Deal
 from board.metrics_result import (
@@ -35,6 +36,9 @@ from board.metrics_window import (
 from board.settings import Settings
 from board.spend import Spend
 from board.stages import Team
+
+if TYPE_CHECKING:
+    from board.metrics_live import Settled
 
 __all__ = [
     "MARKETING_GUIDANCE",
@@ -70,14 +74,20 @@ def compute_metrics(
     window: Window,
     now: datetime,
     owner: str | None = None,
+    settled: Settled | None = None,
 ) -> Metrics:
     """Every metric of docs/metrics.md for ``window``; ``owner`` keeps only that login's deals.
 
     With an owner, spend (which belongs to teams, not people) and all that derives from it
-    is undefined.
+    is undefined. ``settled`` stands for deals closed before the window that ``deals`` leaves
+    out (see `board.metrics_live`).
     """
     chosen = deals if owner is None else (d for d in deals if d.owner == owner)
     state, flow = tally(chosen, settings, window, now)
+    if settled is not None:
+        won, customers = settled.won_to_date(owner)
+        state.won_to_date += won
+        state.customers |= customers
     marketing_spend = sales_spend = _ZERO
     for entry in spend:
         if window.since <= entry.on < window.until:

@@ -1,0 +1,145 @@
+"""Metrics kept current from the change feed, without holding years of closed deals.
+
+A deal closed before the window starts adds to the metrics only its win to date (its value,
+and its customer among the customers won to date): `tally` skips its history unread, and its
+win or loss is outside the window. So the board keeps such a *settled* deal as those two
+figures, not as a deal with its history; deals open or closed since the horizon are kept
+whole and tallied on each change, which costs what the window holds, not what the store holds.
+
+The horizon is the earliest moment any window the board may compute starts. Time only moves
+it later (a deal closed after the horizon may settle as the window moves on); a window reaching
+further back than the horizon needs the store read again (`covers` says when).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from board.deal import Deal, Status
+from board.metrics import Metrics, Window, compute_metrics, customer_key
+from board.settings import Settings
+from board.spend import Spend
+
+__all__ = ["LiveMetrics", "Settled"]
+
+_WON, _OPEN = Status.WON, Status.OPEN
+_ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """What the settled deals (closed before the horizon) add: wins to date, and by whom."""
+
+    won: Mapping[int, tuple[Decimal, str, str]]
+    """Settled won deals: id -> (value, customer key, owner)."""
+
+    def won_to_date(self, owner: str | None) -> tuple[Decimal, set[str]]:
+        """The value won to date and the customers won, of every owner or of one."""
+        total = _ZERO
+        customers: set[str] = set()
+        for value, customer, who in self.won.values():
+            if owner is None or who == owner:
+                total += value
+                customers.add(customer)
+        return total, customers
+
+
+class LiveMetrics:
+    """The deals the metrics need, updated by the change feed; `compute` gives `Metrics`.
+
+    Not thread-safe: the board updates it on its UI thread and hands `view()` (a copy) to the
+    worker that computes.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.horizon: datetime | None = None
+        """Closed deals closed before this are settled; None: none is (every deal kept)."""
+        self.complete = False
+        """Whether a full read (closed deals included) has been taken in."""
+        self._kept: dict[int, Deal] = {}
+        self._won: dict[int, tuple[Decimal, str, str]] = {}
+        self._names: dict[str, str] = {}  # one string per owner and customer, not one per deal
+        self.first_created: datetime | None = None
+        """When the oldest deal seen was created (the start of an all-time window)."""
+
+    def covers(self, since: datetime) -> bool:
+        """Whether a window starting at ``since`` can be computed without reading again."""
+        return self.complete and (self.horizon is None or since >= self.horizon)
+
+    def reset(self, deals: Iterable[Deal], horizon: datetime | None) -> None:
+        """Start over from a full read of the store (closed deals included)."""
+        self.horizon = horizon
+        self._kept, self._won, self._names = {}, {}, {}
+        self.first_created = None
+        self._take(deals)
+        self.complete = True
+
+    def apply(self, changed: Iterable[Deal], deleted: Iterable[int]) -> None:
+        """Take in what the change feed says changed and was deleted."""
+        for deal_id in deleted:
+            self._kept.pop(deal_id, None)
+            self._won.pop(deal_id, None)
+        self._take(changed)
+
+    def _take(self, deals: Iterable[Deal]) -> None:
+        horizon, kept, won, names = self.horizon, self._kept, self._won, self._names
+        first = self.first_created
+        for deal in deals:
+            deal_id = deal.id
+            if first is None or deal.created_at < first:
+                first = deal.created_at
+            closed_at = deal.won_at if deal.status is _WON else deal.lost_at
+            if horizon is None or deal.status is _OPEN or closed_at is None or closed_at >= horizon:
+                kept[deal_id] = deal
+                won.pop(deal_id, None)
+                continue
+            kept.pop(deal_id, None)
+            if deal.status is _WON:
+                customer = customer_key(deal.company or deal.title)
+                won[deal_id] = (
+                    deal.value,
+                    names.setdefault(customer, customer),
+                    names.setdefault(deal.owner, deal.owner),
+                )
+            else:
+                won.pop(deal_id, None)
+        self.first_created = first
+
+    def settle(self, horizon: datetime) -> None:
+        """Move the horizon later: deals closed before it keep only their wins to date."""
+        if self.horizon is not None and horizon <= self.horizon:
+            return
+        self.horizon = horizon
+        self._take([deal for deal in self._kept.values() if not deal.is_open])
+
+    def deals(self) -> Iterator[Deal]:
+        """The deals kept whole: every open deal, and those closed since the horizon."""
+        return iter(self._kept.values())
+
+    def __len__(self) -> int:
+        return len(self._kept) + len(self._won)
+
+    def view(self) -> tuple[tuple[Deal, ...], Settled]:
+        """A copy to compute from on another thread while the feed goes on here."""
+        return tuple(self._kept.values()), Settled(dict(self._won))
+
+    @staticmethod
+    def compute(
+        view: tuple[tuple[Deal, ...], Settled],
+        spend: Iterable[Spend],
+        *,
+        settings: Settings,
+        window: Window,
+        now: datetime,
+        owner: str | None = None,
+    ) -> Metrics:
+        """`compute_metrics` over a `view`, settled deals included: the same figures as over
+        every deal, as long as the window starts at or after the horizon."""
+        kept, settled = view
+        return compute_metrics(
+            kept, spend, settings=settings, window=window, now=now, owner=owner, settled=settled
+        )
