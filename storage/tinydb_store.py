@@ -318,7 +318,7 @@ class TinyDBRepository:
             ids = [deal.id for deal in deals]
             if ids != list(range(first, first + len(deals))):
                 raise ValueError(f"new deals must take the ids from {first} on, in order: {ids}")
-            txn.put_many((deal_to_json(deal) for deal in deals), new=True)
+            txn.add_new(deal_to_json(deal) for deal in deals)  # block by block, as a stream
             if deals:
                 txn.bump_next_deal_id(ids[-1])
             return deals

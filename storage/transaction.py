@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.table import Table
 
 from storage import interrupts
@@ -33,6 +34,7 @@ from storage.errors import unavailable
 from storage.json_storage import JsonFileStorage, document
 from storage.layout import (
     BlockKey,
+    FileStamp,
     Kind,
     StoreLayout,
     block_name,
@@ -73,6 +75,8 @@ class Block:
         if not generation:
             self.storage.treat_as_missing()
         self.deals = _table(self.storage, "deals")
+        self.ahead: Path | None = None
+        """The file of the next generation, when it was written before the commit."""
 
     def lines(self) -> dict[str, Any]:
         """The deals as stored: id → the bytes of its line (or a dict, once changed)."""
@@ -110,6 +114,8 @@ class Transaction:
         self.named: dict[BlockKey, int] = {}
         """The blocks the manifest names, with their generations."""
         self._blocks: dict[BlockKey, Block] = {}
+        self._ahead: list[Block] = []
+        """Blocks written before the commit (`add_new`), in order."""
         self._meta_as_read: Doc = {}
         self.legacy: LegacyStore | None = None
         """An old store being read (and, by a write, upgraded)."""
@@ -204,6 +210,59 @@ class Transaction:
                 self.remove(ids)
             self.block(key).deals.insert_multiple(StoredDocument(doc, doc["id"]) for doc in group)
 
+    def add_new(self, docs: Iterable[Doc]) -> None:
+        """Store documents of deals never stored, in increasing id order, as a stream.
+
+        Each block, once no later document can fall in it, is encoded and written at once to
+        the file of the next generation, which only the manifest names at the commit (a write
+        that dies first leaves a file the next write removes). So a large import holds one
+        block of lines at a time, not every document of the import.
+        """
+        filling: dict[Kind, tuple[int, dict[str, Any]]] = {}
+        last = -1
+        for doc in docs:
+            deal_id = doc["id"]
+            if deal_id <= last:
+                raise ValueError(f"new deals must come in increasing id order: {deal_id}")
+            last = deal_id
+            kind, number = kind_of(doc), block_of(deal_id)
+            current = filling.get(kind)
+            if current is None or current[0] != number:
+                if current is not None:
+                    self._write_ahead((kind, current[0]), current[1])
+                current = filling[kind] = (number, {})
+            current[1][str(deal_id)] = b'"%d":%s' % (deal_id, orjson.dumps(doc))
+        for kind, (number, lines) in filling.items():
+            self._write_ahead((kind, number), lines)
+
+    def _write_ahead(self, key: BlockKey, lines: dict[str, Any]) -> None:
+        block = self.block(key)
+        if block.ahead is not None:
+            raise ValueError(f"block {block_name(key, 0)} was written already in this write")
+        if block.storage.dirty:  # changed in memory already (an upgrade): written at the commit
+            tables = block.storage.read() or {}
+            block.storage.write({**tables, "deals": {**tables.get("deals", {}), **lines}})
+            return
+        merged = {"deals": {**block.lines(), **lines}}
+        block.storage.write(merged)
+        sharing, layout = self.sharing, self.layout
+        make_dir(layout.blocks_dir, mode=sharing.dir_mode, group=sharing.group)
+        path = layout.block(key, self.generation + 1)
+        mode = sharing.file_mode(existing_mode(layout.main))
+        self._ahead.append(block)
+        block.ahead = path
+        write_new(path, block.storage.encode(), mode=mode, group=sharing.group)
+        # From here the block reads back from its new file, if at all: its lines are let go.
+        block.storage = JsonFileStorage(path, sharing)
+        block.deals = _table(block.storage, "deals")
+
+    def abandon(self) -> None:
+        """Remove the files written ahead by a write that will not commit."""
+        _remove([block.ahead for block in self._ahead if block.ahead is not None])
+        for block in self._ahead:
+            block.ahead = None
+        self._ahead = []
+
     def remove(self, ids: list[int]) -> None:
         """Remove deals from every block that holds them."""
         for number in sorted({block_of(deal_id) for deal_id in ids}):
@@ -220,7 +279,12 @@ class Transaction:
         """Write the changed blocks as new files, then the manifest (the commit point)."""
         changed = [block for block in self._blocks.values() if block.storage.dirty]
         upgrading = self.legacy is not None and self.write
-        unchanged = not changed and not self.main.dirty and self.meta_doc == self._meta_as_read
+        unchanged = (
+            not changed
+            and not self._ahead
+            and not self.main.dirty
+            and self.meta_doc == self._meta_as_read
+        )
         if unchanged and not upgrading:
             return
         if self.backups is not None and self.main.raw is not None and not upgrading:
@@ -238,6 +302,10 @@ class Transaction:
         generation = self.generation + 1
         named = dict(self.named)
         written: list[Path] = []
+        for block in self._ahead:
+            assert block.ahead is not None and block.ahead == layout.block(block.key, generation)
+            written.append(block.ahead)
+            named[block.key] = generation
         try:
             if upgrading:
                 assert self.legacy is not None and self.main.raw is not None
@@ -276,10 +344,24 @@ class Transaction:
         # The write has landed. What follows only tidies up; a crash here leaves old
         # generations that the next write removes.
         interrupts.passed_commit_point()
-        self.main.stamp = pending.stamp
-        fsync_dir(layout.main.parent)
+        self._landed(named, generation, changed, pending.stamp)
+
+    def _landed(
+        self,
+        named: dict[BlockKey, int],
+        generation: int,
+        changed: list[Block],
+        stamp: FileStamp | None,
+    ) -> None:
+        """Bring this transaction up to the write that has just landed, and tidy up."""
+        for block in self._ahead:  # named now: never to be removed as abandoned
+            block.ahead = None
+            block.generation = generation
+        self._ahead = []
+        self.main.stamp = stamp
+        fsync_dir(self.layout.main.parent)
         replaced = [
-            layout.block(key, gen) for key, gen in self.named.items() if named.get(key) != gen
+            self.layout.block(key, gen) for key, gen in self.named.items() if named.get(key) != gen
         ]
         _remove(replaced)
         self.named = named
@@ -338,8 +420,12 @@ def transaction(
             return
         with store_lock(layout.lock, exclusive=write, timeout=timeout, mode=sharing.file_mode()):
             txn.begin()
-            yield txn
-            if write:
-                txn.commit()
+            try:
+                yield txn
+                if write:
+                    txn.commit()
+            except BaseException:
+                txn.abandon()
+                raise
     except OSError as exc:
         raise unavailable(exc, layout.main, writing=write) from None

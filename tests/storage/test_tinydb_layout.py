@@ -9,6 +9,7 @@ import orjson
 import pytest
 
 from board import journey
+from board.deal import Deal
 from board.errors import StoreCorrupt
 from storage import open_repository
 from storage.tinydb_store import TinyDBRepository
@@ -129,3 +130,37 @@ def test_unchanged_deals_are_not_decoded_again(repo: TinyDBRepository) -> None:
     after = repo.snapshot(include_closed=False).deals
     assert after == (before[0], moved, before[2], before[3])
     assert after[0] is before[0] and after[2] is before[2]
+
+
+def test_a_bulk_add_writes_block_by_block_and_an_abandoned_one_leaves_nothing(
+    repo: TinyDBRepository, store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large import encodes and writes each block as soon as it is complete (so it never
+    holds every document at once); a failure part-way removes the blocks written ahead."""
+    from storage import tinydb_store
+
+    repo.add_many(lambda first: [maker()(first + i) for i in range(10)])
+    before = _blocks(store_path), store_path.read_bytes()
+    encode = tinydb_store.deal_to_json
+    encoded: list[int] = []
+    files_seen: list[int] = []
+
+    def failing(deal: Deal) -> dict[str, object]:
+        encoded.append(deal.id)
+        files_seen.append(len(_blocks(store_path)))
+        if deal.id == 2500:
+            raise KeyboardInterrupt  # Ctrl-C half-way through the import's blocks
+        return encode(deal)
+
+    monkeypatch.setattr(tinydb_store, "deal_to_json", failing)
+    with pytest.raises(KeyboardInterrupt):
+        repo.add_many(lambda first: [maker(f"Deal {i}")(first + i) for i in range(3000)])
+    # Blocks 0 and 1 were on disk before deal 2500 was even encoded: written as they filled.
+    assert files_seen[-1] == len(before[0]) + 2
+    assert (_blocks(store_path), store_path.read_bytes()) == before  # nothing of it stayed
+    monkeypatch.setattr(tinydb_store, "deal_to_json", encode)
+    added = repo.add_many(lambda first: [maker(f"Deal {i}")(first + i) for i in range(3000)])
+    assert [d.id for d in added] == list(range(11, 3011))
+    fresh = TinyDBRepository(store_path)
+    assert len(fresh.query(status=None)) == 3010
+    assert fresh.get(2500).title == "Deal 2489"
