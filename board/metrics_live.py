@@ -63,6 +63,8 @@ class LiveMetrics:
         self._kept: dict[int, Deal] = {}
         self._won: dict[int, tuple[Decimal, str, str]] = {}
         self._names: dict[str, str] = {}  # one string per owner and customer, not one per deal
+        self.pinned: set[int] = set()
+        """Deals kept whole even when settled (the person's own changes, which undo reads)."""
         self.first_created: datetime | None = None
         """When the oldest deal seen was created (the start of an all-time window)."""
 
@@ -70,13 +72,16 @@ class LiveMetrics:
         """Whether a window starting at ``since`` can be computed without reading again."""
         return self.complete and (self.horizon is None or since >= self.horizon)
 
-    def reset(self, deals: Iterable[Deal], horizon: datetime | None) -> None:
-        """Start over from a full read of the store (closed deals included)."""
+    def reset(
+        self, deals: Iterable[Deal], horizon: datetime | None, *, complete: bool = True
+    ) -> None:
+        """Start over from a read of the store: a full one (closed deals included), or not
+        ``complete`` (open deals only: enough to show the board, not for the metrics)."""
         self.horizon = horizon
         self._kept, self._won, self._names = {}, {}, {}
         self.first_created = None
         self._take(deals)
-        self.complete = True
+        self.complete = complete
 
     def apply(self, changed: Iterable[Deal], deleted: Iterable[int]) -> None:
         """Take in what the change feed says changed and was deleted."""
@@ -119,6 +124,19 @@ class LiveMetrics:
     def deals(self) -> Iterator[Deal]:
         """The deals kept whole: every open deal, and those closed since the horizon."""
         return iter(self._kept.values())
+
+    @property
+    def kept(self) -> Mapping[int, Deal]:
+        """The deals kept whole, by id (a live view: do not hold it across changes)."""
+        return self._kept
+
+    def owners(self) -> Iterator[str]:
+        """The owner of every deal not lost (kept whole or settled as a win)."""
+        for deal in self._kept.values():
+            if deal.status is not Status.LOST:
+                yield deal.owner
+        for _, _, owner in self._won.values():
+            yield owner
 
     def __len__(self) -> int:
         return len(self._kept) + len(self._won)
