@@ -3,7 +3,7 @@ the qualification criteria and the monthly targets."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -39,14 +39,23 @@ class Settings:
     """The file these settings came from, if any."""
 
 
-def load_settings(path: Path | None) -> Settings:
-    """Read settings from a TOML file; a missing file means the defaults."""
-    if path is None or not path.exists():
+def load_settings(
+    path: Path | None, read: Callable[[Path], bytes | None] | None = None
+) -> Settings:
+    """Read settings from a TOML file; a missing file means the defaults.
+
+    ``read`` gives the file's bytes (None: there is none); by default the file is read as
+    any file is, links followed (a person's own settings may well be a link to dotfiles).
+    """
+    if path is None:
         return Settings()
     import tomllib  # most reps have no config file: do not make every command pay for it
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = read(path) if read is not None else _read_plain(path)
+        if raw is None:
+            return Settings()
+        data = tomllib.loads(raw.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     except RecursionError:
@@ -54,6 +63,13 @@ def load_settings(path: Path | None) -> Settings:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     return settings_from_mapping(data, path)
+
+
+def _read_plain(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def settings_from_mapping(data: Mapping[str, Any], path: Path | None = None) -> Settings:

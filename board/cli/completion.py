@@ -8,10 +8,9 @@ from pathlib import Path
 import click
 from click.shell_completion import CompletionItem
 
-from board.cli.context import Env, config_path_for, default_store_path
+from board.cli.context import Env, default_store_path
 from board.deal import Deal, Status
 from board.errors import FunnelError
-from board.settings import load_settings
 from board.text import printable
 
 LOCK_WAIT = 0.3
@@ -28,7 +27,7 @@ def _env(ctx: click.Context) -> Env:
     # expanding ~ as the callback does, and never wait long for a busy store.
     db = root.params.get("db")
     path = Path(db).expanduser() if db else default_store_path()
-    settings = load_settings(config_path_for(path))
+    settings = Env(db=path).settings  # the settings beside a store are read as the store is
     return Env(db=path, _settings=dataclasses.replace(settings, lock_timeout=LOCK_WAIT))
 
 

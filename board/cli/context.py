@@ -65,6 +65,17 @@ def config_path_for(store: Path) -> Path:
     return config_dir / CONFIG_NAME
 
 
+def read_beside_store(path: Path) -> bytes | None:
+    """The settings file beside a store, read as the store's own files are: never through a
+    link or a FIFO, and only if it belongs to you (a team store: to its group) and nobody else
+    may write it; otherwise refused (exit 4) with the fix. None: there is none."""
+    from storage.json_storage import read_store_file
+    from storage.sharing import sharing_of
+
+    read = read_store_file(path, sharing_of(path.parent))
+    return None if read is None else read[0]
+
+
 def _under_home(where: Callable[..., str], setting: str) -> Path:
     """A per-user directory of platformdirs, refused when there is no home to put it in.
 
@@ -132,7 +143,9 @@ class Env:
     def settings(self) -> Settings:
         """The team settings, read on first use."""
         if self._settings is None:
-            self._settings = load_settings(self.config_path)
+            path = self.config_path
+            beside = path == self.db.parent / CONFIG_NAME
+            self._settings = load_settings(path, read_beside_store if beside else None)
         return self._settings
 
     @property

@@ -162,3 +162,46 @@ def test_doctor_says_a_read_only_filesystem_is_one(read_only: Path) -> None:
 
     problems = [f.problem for f in examine(read_only).findings]
     assert any("read-only filesystem" in p for p in problems), problems
+
+
+def _beside(store: Store) -> Store:
+    """The same store, its settings read from the funnel.toml beside it (no FUNNEL_CONFIG)."""
+    env = {k: v for k, v in store.env.items() if k != "FUNNEL_CONFIG"}
+    return Store(store.db, env)
+
+
+def test_settings_beside_a_store_are_never_read_through_a_link(
+    personal: Store, tmp_path: Path
+) -> None:
+    personal.ok("add", "Acme")
+    elsewhere = tmp_path / "someone-else.toml"
+    elsewhere.write_text('currency = "EUR"\n')
+    (personal.db.parent / "funnel.toml").symlink_to(elsewhere)
+    result = _beside(personal).run("list")
+    assert result.returncode == 4, result.stderr
+    assert "symbolic link" in result.stderr and "Traceback" not in result.stderr
+    (personal.db.parent / "funnel.toml").unlink()
+    (personal.db.parent / "funnel.toml").write_text("handoff_sla_hours = 1\n")
+    assert _beside(personal).run("list").returncode == 0  # a plain file of mine: read
+    (personal.db.parent / "funnel.toml").write_text("handoff_sla_hours = \n")
+    assert _beside(personal).run("list").returncode == 2  # (it is read: a broken one refused)
+
+
+def test_settings_anyone_may_write_are_refused(personal: Store) -> None:
+    personal.ok("add", "Acme")
+    settings = personal.db.parent / "funnel.toml"
+    settings.write_text("handoff_sla_hours = 1\n")
+    settings.chmod(0o666)
+    result = _beside(personal).run("list")
+    assert result.returncode == 4 and f"chmod o-w {settings}" in result.stderr
+
+
+@root_only
+def test_settings_someone_else_put_beside_a_personal_store_are_refused(personal: Store) -> None:
+    personal.ok("add", "Acme")
+    settings = personal.db.parent / "funnel.toml"
+    settings.write_text('[[stages]]\nkey = "x"\nlabel = "Injected"\nteam = "marketing"\n')
+    os.chown(settings, STRANGER, STRANGER)
+    result = _beside(personal).run("stages")
+    assert result.returncode == 4 and "not to you" in result.stderr
+    assert "Injected" not in result.stdout
