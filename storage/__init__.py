@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from board.errors import FunnelError
 from storage.backups import DEFAULT_POLICY, BackupPolicy
 from storage.repository import Repository, Snapshot, StoreMeta
 from storage.tinydb_store import TinyDBRepository
+
+if TYPE_CHECKING:
+    from storage.postgres_store import PostgresRepository
 
 __all__ = [
     "BackendMissing",
@@ -16,6 +21,7 @@ __all__ = [
     "Snapshot",
     "StoreMeta",
     "TinyDBRepository",
+    "display_url",
     "is_database_url",
     "open_repository",
 ]
@@ -32,6 +38,18 @@ class BackendMissing(FunnelError):
 def is_database_url(target: object) -> bool:
     """Whether ``target`` names a PostgreSQL database (``postgresql://`` or ``postgres://``)."""
     return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def display_url(url: str) -> str:
+    """A database URL as messages show it: scheme, user, host, port and database only (never
+    a password, nor options such as ``?password=``)."""
+    parts = urlsplit(url)
+    user = f"{parts.username}@" if parts.username else ""
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{user}{parts.hostname or ''}{port}{parts.path or '/'}"
 
 
 def open_repository(
@@ -61,7 +79,9 @@ def open_repository(
     )
 
 
-def open_postgres(url: str, *, lock_timeout: float = 5.0, currency: str = "USD") -> Repository:
+def open_postgres(
+    url: str, *, lock_timeout: float = 5.0, currency: str = "USD"
+) -> PostgresRepository:
     """The PostgreSQL repository at ``url``; psycopg is imported here, only for a URL."""
     try:
         from storage.postgres_store import PostgresRepository

@@ -27,7 +27,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import orjson
 import psycopg
@@ -39,6 +38,7 @@ from board.errors import Conflict, InvalidInput, NotFound, StoreCorrupt, StoreLo
 from board.spend import Spend
 from board.text import printable
 from board.timestamps import from_iso, iso
+from storage import display_url
 from storage.errors import StoreUnavailable
 from storage.repository import Changes, Cursor, Snapshot, StoreMeta, WriteReceipt
 
@@ -92,19 +92,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 """Migration *n* (1-based) takes the schema from version *n - 1* to *n*; never edit one that
 has shipped, append another."""
 
+_PRIVILEGES = (
+    ("meta", ("SELECT", "UPDATE")),
+    ("deals", ("SELECT", "INSERT", "UPDATE", "DELETE")),
+    ("gone", ("SELECT", "INSERT", "UPDATE", "DELETE")),
+    ("spend", ("SELECT", "INSERT", "DELETE")),
+    ("commits", ("SELECT", "INSERT")),
+)
+"""What a rep's login needs on each table to use the board (and nothing more)."""
+
 SCHEMA = len(MIGRATIONS)
 """The schema version this Funnel reads and writes."""
 
 _DEAL_COLUMNS = "doc::text"
-
-
-def display_url(url: str) -> str:
-    """The URL as messages show it: scheme, user, host and database; never a password."""
-    parts = urlsplit(url)
-    user = f"{parts.username}@" if parts.username else ""
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{user}{host}{port}{parts.path or '/'}"
 
 
 class PostgresRepository:
@@ -119,6 +119,8 @@ class PostgresRepository:
         """The `Repository`'s ``path``: no file; only its ``name`` (the database's) is shown."""
         self.lock_timeout = lock_timeout
         self.currency = currency
+        self.schema = SCHEMA
+        """The schema version this program reads and writes."""
         self._conn: psycopg.Connection[Any] | None = None
         self._ready = False
         """The schema is known to be there, at this program's version."""
@@ -235,7 +237,8 @@ class PostgresRepository:
             )
 
     def migrate(self) -> int:
-        """Create the schema or bring it up to date (idempotent); returns the version.
+        """Create the schema or bring it up to date (idempotent); returns the version it had
+        (0: there was no store).
 
         Applied in one transaction under an advisory lock, so two first writers never both
         create it; a database newer than this program is refused (`StoreCorrupt`, exit 4).
@@ -257,7 +260,47 @@ class PostgresRepository:
                         )
                     cur.execute(f"UPDATE {SCHEMA_NAME}.meta SET schema_version = %s", (number,))
             self._ready = True
-            return SCHEMA
+            return version
+
+    def examine(self) -> dict[str, object]:
+        """What `funnel doctor` reports of the store: connection, login, schema, contents,
+        and each privilege a rep needs that the login lacks."""
+        with self._reading() as cur:
+            if cur is None:
+                return {"schema": None, "login": self._login(), "missing": []}
+            cur.execute(
+                "SELECT session_user, schema_version,"
+                f" (SELECT count(*) FROM {SCHEMA_NAME}.deals WHERE is_open),"
+                f" (SELECT count(*) FROM {SCHEMA_NAME}.deals WHERE NOT is_open),"
+                f" (SELECT count(*) FROM {SCHEMA_NAME}.spend)"
+                f" FROM {SCHEMA_NAME}.meta"
+            )
+            row = cur.fetchone()
+            assert row is not None
+            login, schema, open_deals, closed_deals, spend = row
+            missing = []
+            for table, privileges in _PRIVILEGES:
+                for privilege in privileges:
+                    cur.execute(
+                        "SELECT has_table_privilege(%s, %s)",
+                        (f"{SCHEMA_NAME}.{table}", privilege),
+                    )
+                    granted = cur.fetchone()
+                    if granted is None or not granted[0]:
+                        missing.append(f"{privilege} on {SCHEMA_NAME}.{table}")
+            return {
+                "schema": schema,
+                "login": login,
+                "open_deals": open_deals,
+                "closed_deals": closed_deals,
+                "spend": spend,
+                "missing": missing,
+            }
+
+    def _login(self) -> str:
+        with self._errors(writing=False):
+            row = self._connection().execute("SELECT session_user").fetchone()
+            return str(row[0]) if row else ""
 
     # Reading -------------------------------------------------------------------------------
 

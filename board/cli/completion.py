@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import click
 from click.shell_completion import CompletionItem
 
-from board.cli.context import Env, config_path_for, default_store_path
+from board.cli.context import Env, config_path_for, default_store_path, store_target
 from board.deal import Deal, Status
 from board.errors import FunnelError
 from board.settings import load_settings
@@ -27,9 +26,9 @@ def _env(ctx: click.Context) -> Env:
     # Completion runs before the group's callback: build the wiring from the parsed --db,
     # expanding ~ as the callback does, and never wait long for a busy store.
     db = root.params.get("db")
-    path = Path(db).expanduser() if db else default_store_path()
-    settings = load_settings(config_path_for(path))
-    return Env(db=path, _settings=dataclasses.replace(settings, lock_timeout=LOCK_WAIT))
+    store = store_target(str(db)) if db else default_store_path()
+    settings = load_settings(config_path_for(store))
+    return Env(store=store, _settings=dataclasses.replace(settings, lock_timeout=LOCK_WAIT))
 
 
 def complete_stage(
