@@ -1,4 +1,4 @@
-"""The PostgreSQL store: deals and spend as JSONB documents, every write one short transaction.
+"""The PostgreSQL store: deals and spend as JSON documents, every write one short transaction.
 
 Imported only for a ``postgresql://`` target (see `storage.open_repository`), so that a
 TinyDB user never loads psycopg. The tables live in the schema ``funnel``:
@@ -8,7 +8,9 @@ TinyDB user never loads psycopg. The tables live in the schema ``funnel``:
   a reader that saw generation *n* has seen every change up to *n* and none after. The id
   counters live there too, so an id handed out by a write that fails is handed out again and
   one taken by a committed write never is (a deleted deal's id stays used).
-- ``deals``: one row per deal, its document as `board.codec` shapes it, and the generation
+- ``deals``: one row per deal, its document as `board.codec` shapes it (``json``, not
+  ``jsonb``: the text is kept as written, so an event's fields keep their order and an
+  export is the same byte for byte as from a file store), and the generation
   that last wrote it (indexed: the change feed reads only rows newer than a cursor).
 - ``gone``: the deals deleted, with the generation that deleted them.
 - ``spend``: one row per spend entry; ``meta.spend_generation`` says when the ledger changed.
@@ -67,7 +69,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             status text NOT NULL,
             stage text NOT NULL,
             owner text NOT NULL,
-            doc jsonb NOT NULL,
+            doc json NOT NULL,
             generation bigint NOT NULL
         )""",
         f"CREATE INDEX deals_generation ON {SCHEMA_NAME}.deals (generation)",
@@ -79,7 +81,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         f"CREATE INDEX gone_generation ON {SCHEMA_NAME}.gone (generation)",
         f"""CREATE TABLE {SCHEMA_NAME}.spend (
             id bigint PRIMARY KEY,
-            doc jsonb NOT NULL
+            doc json NOT NULL
         )""",
         f"""CREATE TABLE {SCHEMA_NAME}.commits (
             generation bigint PRIMARY KEY,
@@ -451,7 +453,7 @@ class PostgresRepository:
         cur.executemany(
             f"INSERT INTO {SCHEMA_NAME}.deals"
             " (id, version, is_open, status, stage, owner, doc, generation)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s)",
+            " VALUES (%s, %s, %s, %s, %s, %s, %s::json, %s)",
             [
                 (
                     deal.id,
@@ -504,7 +506,7 @@ class PostgresRepository:
                 )
             cur.execute(
                 f"UPDATE {SCHEMA_NAME}.deals SET version = %s, is_open = %s, status = %s,"
-                " stage = %s, owner = %s, doc = %s::jsonb, generation = %s"
+                " stage = %s, owner = %s, doc = %s::json, generation = %s"
                 " WHERE id = %s AND version = %s",
                 (
                     successor.version,
@@ -558,7 +560,7 @@ class PostgresRepository:
             if entry.id != spend_id:
                 raise ValueError(f"a new spend entry must take id {spend_id}, not {entry.id}")
             cur.execute(
-                f"INSERT INTO {SCHEMA_NAME}.spend (id, doc) VALUES (%s, %s::jsonb)",
+                f"INSERT INTO {SCHEMA_NAME}.spend (id, doc) VALUES (%s, %s::json)",
                 (spend_id, orjson.dumps(spend_to_json(entry)).decode()),
             )
             cur.execute(

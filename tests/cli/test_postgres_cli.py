@@ -1,0 +1,150 @@
+"""The command line on a ``postgresql://`` store: the same commands, the same output.
+
+Against a real server (`tests.pg`); skipped, saying why, where PostgreSQL is not installed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.cli_runner import NOW, Funnel, assert_one_line_error, make_funnel
+from tests.pg import SKIP_REASON
+
+SCENARIO: list[tuple[str, ...]] = [
+    ("add", "Acme renewal", "--company", "Acme", "--value", "12.5k", "--stage", "consideration"),
+    ("add", "Globex pilot", "--company", "Globex", "--value", "3000", "--stage", "awareness"),
+    ("add", "Initech", "--value", "800", "--stage", "interest", "--owner", "lena"),
+    ("move", "2", "interest"),
+    ("handoff", "1", "--note", "budget confirmed"),
+    ("accept", "1"),
+    ("won", "1", "--value", "13k"),
+    ("lost", "3", "--reason", "no budget"),
+    ("reopen", "3"),
+    ("edit", "2", "--notes", "call back in Q3"),
+    ("move", "2", "purchase"),  # refused: a marketing deal reaches sales by the handoff
+    ("accept", "2"),  # refused: never handed off
+    ("rm", "3", "--yes"),
+    ("add", "Umbrella", "--stage", "awareness"),  # id 4: 3 is never reused
+    ("show", "3"),  # gone
+    ("spend", "add", "1,500", "--team", "marketing", "--channel", "webinar", "--on", "2026-11-02"),
+    ("spend", "add", "900", "--team", "sales", "--on", "2026-11-10"),
+    ("spend", "rm", "1"),
+    ("list",),
+    ("list", "--status", "all"),
+    ("show", "1"),
+    ("log",),
+    ("spend", "list"),
+    ("export", "--format", "json"),
+    ("export", "--format", "csv"),
+    ("metrics", "--json"),
+    ("metrics",),
+]
+
+
+@pytest.fixture
+def pg_funnel(pg_database: Callable[[], str], tmp_path: Path) -> Funnel:
+    """``funnel`` on an empty PostgreSQL store (a database of its own)."""
+    url = pg_database()
+    env = {"FUNNEL_DB": url, "FUNNEL_CONFIG": str(tmp_path / "none.toml"), "FUNNEL_NOW": NOW}
+    return Funnel(tmp_path / "no-file-store", env)
+
+
+def test_every_command_answers_the_same_on_both_backends(pg_funnel: Funnel, tmp_path: Path) -> None:
+    files = make_funnel(tmp_path / "files")
+    for args in SCENARIO:
+        on_file, on_database = files(*args), pg_funnel(*args)
+        assert (on_database.exit_code, on_database.stdout) == (on_file.exit_code, on_file.stdout), (
+            args
+        )
+        assert on_database.stderr.replace(pg_funnel.env["FUNNEL_DB"], "STORE") == (
+            on_file.stderr.replace(str(files.db), "STORE")
+        ), args
+    assert not list(tmp_path.glob("postgres*")) and not pg_funnel.db.exists()
+
+
+def test_a_url_never_becomes_a_file(pg_funnel: Funnel, tmp_path: Path) -> None:
+    os.chdir(tmp_path)
+    pg_funnel.ok("add", "Acme")
+    pg_funnel.ok("--db", pg_funnel.env["FUNNEL_DB"], "list")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("value", ["postgresql:/db", "mysql://db.example.com/funnel", "pg:funnel"])
+def test_another_url_is_refused_not_taken_as_a_path(tmp_path: Path, value: str) -> None:
+    os.chdir(tmp_path)
+    funnel = make_funnel(tmp_path)
+    assert_one_line_error(funnel("--db", value, "add", "Acme"), 2, "neither a store file nor")
+    assert_one_line_error(funnel("init", value), 2, "neither a store file nor")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_whose_name_has_a_colon_is_still_a_store(tmp_path: Path) -> None:
+    os.chdir(tmp_path)
+    funnel = make_funnel(tmp_path)
+    funnel.ok("--db", "./pg:board.json", "add", "Acme")
+    assert (tmp_path / "pg:board.json").exists()
+
+
+def test_init_is_idempotent_and_doctor_reports_the_store(pg_funnel: Funnel) -> None:
+    assert "Created a Funnel store" in pg_funnel.ok("init").stderr
+    assert "nothing changed" in pg_funnel.ok("init").stderr
+    pg_funnel.ok("add", "Acme")
+    report = pg_funnel.json("doctor")
+    assert report["healthy"] and report["schema"] == 1 and report["open_deals"] == 1
+    assert report["login"] == "postgres" and report["problems"] == []
+
+
+def test_doctor_on_an_empty_database_says_to_init(pg_funnel: Funnel) -> None:
+    result = pg_funnel("doctor")
+    assert result.exit_code == 1 and "funnel init" in result.stdout
+
+
+@pytest.mark.parametrize("command", [("backup",), ("backup", "--list"), ("restore", "--yes")])
+def test_backup_and_restore_point_to_the_database_s_tools(
+    pg_funnel: Funnel, command: tuple[str, ...]
+) -> None:
+    assert_one_line_error(pg_funnel(*command), 2, "pg_dump", "pg_restore")
+
+
+def test_init_shared_is_for_store_files(pg_funnel: Funnel) -> None:
+    result = pg_funnel("init", "--shared")
+    assert result.exit_code == 2 and "roles" in result.stderr
+
+
+def test_without_psycopg_a_url_is_refused_saying_what_to_install(tmp_path: Path) -> None:
+    os.chdir(tmp_path)
+    blocked = (
+        "import sys\nsys.modules['psycopg'] = None\n"
+        "from board.cli import main\nsys.argv[0] = 'funnel'\nmain()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", blocked, "add", "Acme"],
+        env={
+            **os.environ,
+            "FUNNEL_DB": "postgresql://db.example.com/funnel",
+            "FUNNEL_CONFIG": str(tmp_path / "none.toml"),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "Error: a PostgreSQL store needs psycopg, which is not installed:"
+        " pip install 'funnel-board[postgres]'"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_write_while_the_server_is_unreachable_exits_5(tmp_path: Path) -> None:
+    pytest.importorskip("psycopg", reason=SKIP_REASON)
+    url = f"postgresql:///funnel?host={tmp_path}"  # no server listens there
+    funnel = Funnel(tmp_path / "none", {"FUNNEL_DB": url, "FUNNEL_NOW": NOW})
+    assert_one_line_error(funnel("add", "Acme"), 5, "postgresql:///funnel: cannot write the store")
