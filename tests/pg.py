@@ -69,21 +69,29 @@ class Server:
         )
 
 
-def start_server() -> Server | None:
-    """Start a server in a new temp dir; ``None`` (skip) where PostgreSQL is not installed."""
+def start_server() -> Server | str:
+    """Start a server in a new temp dir; where that cannot be, why (the tests are skipped)."""
     binaries = postgres_binaries()
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        return None
+        return SKIP_REASON
     if binaries is None:
-        return None
+        return SKIP_REASON
+    user = runuser = None
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError:
+            return "PostgreSQL tests run the server as user postgres, and there is none"
+        runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
+        if runuser is None:
+            return "PostgreSQL tests run the server as user postgres with runuser, not found"
     root = Path(tempfile.mkdtemp(prefix="funnel-pg-"))
     as_user: list[str] = []
-    if os.geteuid() == 0:
-        user = pwd.getpwnam("postgres")
+    if user is not None and runuser is not None:
         os.chown(root, user.pw_uid, user.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
+        as_user = [str(runuser), "-u", "postgres", "--"]
     server = Server(root, binaries, as_user, itertools.count(1))
     data = root / "data"
     done = server.run(
@@ -129,8 +137,8 @@ def stop_server(server: Server) -> None:
 def pg_server() -> Iterator[Server]:
     """The session's PostgreSQL server (the test is skipped where there can be none)."""
     server = start_server()
-    if server is None:
-        pytest.skip(SKIP_REASON)
+    if isinstance(server, str):
+        pytest.skip(server)
     try:
         yield server
     finally:
