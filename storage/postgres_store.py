@@ -283,8 +283,10 @@ class PostgresRepository:
             missing = []
             for table, privileges in _PRIVILEGES:
                 for privilege in privileges:
+                    # INSERT on commits is granted on its columns only (see docs/team.md)
+                    check = "table" if privilege == "DELETE" else "any_column"
                     cur.execute(
-                        "SELECT has_table_privilege(%s, %s)",
+                        f"SELECT has_{check}_privilege(%s, %s)",
                         (f"{SCHEMA_NAME}.{table}", privilege),
                     )
                     granted = cur.fetchone()

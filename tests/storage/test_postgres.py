@@ -5,9 +5,12 @@ Against a real server (`tests.pg`); the contract itself runs in test_repository_
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +20,7 @@ psycopg = pytest.importorskip("psycopg", reason=SKIP_REASON)
 
 from board import journey  # noqa: E402
 from board.errors import StoreCorrupt, StoreLocked  # noqa: E402
+from board.spend import Team, new_spend  # noqa: E402
 from storage import display_url, open_postgres, open_repository  # noqa: E402
 from storage.errors import StoreUnavailable  # noqa: E402
 from storage.postgres_store import SCHEMA, PostgresRepository  # noqa: E402
@@ -188,3 +192,78 @@ def test_eight_writers_adding_at_once_store_every_acknowledged_add(url: str) -> 
         f"rep{w} {n}" for w in range(8) for n in range(25)
     )
     assert open_postgres(url).meta().next_deal_id == 201
+
+
+def _docs_sql(containing: str) -> str:
+    """The ``sql`` block of docs/team.md that holds ``containing``."""
+    text = (Path(__file__).parents[2] / "docs" / "team.md").read_text()
+    blocks = re.findall(r"```sql\n(.*?)```", text, re.S)
+    (block,) = [b for b in blocks if containing in b]
+    return block
+
+
+def _as(url: str, login: str) -> str:
+    return url.replace("user=postgres", f"user={login}")
+
+
+def test_the_roles_of_docs_team_md_give_a_rep_what_the_board_needs_and_no_more(
+    url: str, pg_database: Callable[[], str]
+) -> None:
+    open_postgres(url).migrate()
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(_docs_sql("CREATE ROLE funnel_team"))
+    maya = open_postgres(_as(url, "maya"))
+    deal = maya.add(maker(by="maya"))
+    maya.change(deal.id, lambda d: journey.move(d, "interest", pipeline=P, by="maya", now=T0))
+    maya.add(maker())
+    maya.delete(2)
+    maya.restore_deleted(maya.delete(1))
+    spent = maya.add_spend(
+        lambda i: new_spend(
+            spend_id=i, amount=Decimal(5), team=Team.MARKETING, on=T0, by="maya", now=T0
+        )
+    )
+    maya.remove_spend(spent.id)
+    assert maya.examine()["missing"] == [] and maya.examine()["login"] == "maya"
+    with psycopg.connect(url) as conn:
+        logins = conn.execute("SELECT DISTINCT login FROM funnel.commits").fetchall()
+    assert logins == [("maya",)]
+    forbidden = [
+        "CREATE TABLE funnel.mine (x int)",
+        "DROP TABLE funnel.deals",
+        "ALTER TABLE funnel.deals ADD COLUMN x int",
+        "UPDATE funnel.commits SET login = 'sam'",
+        "DELETE FROM funnel.commits",
+        "INSERT INTO funnel.commits (generation, login, action) VALUES (99, 'sam', 'add')",
+    ]
+    for statement in forbidden:
+        with (
+            psycopg.connect(_as(url, "maya")) as conn,
+            pytest.raises(psycopg.errors.InsufficientPrivilege),
+        ):
+            conn.execute(statement)
+    empty = pg_database()  # a rep cannot create a store: that is the owner's `funnel init`
+    with pytest.raises(StoreUnavailable, match="permission denied"):
+        open_postgres(_as(empty, "maya")).add(maker())
+
+
+def test_doctor_names_each_privilege_a_login_lacks(url: str) -> None:
+    open_postgres(url).migrate()
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("CREATE ROLE viewer LOGIN")
+        admin.execute("GRANT USAGE ON SCHEMA funnel TO viewer")
+        admin.execute("GRANT SELECT ON ALL TABLES IN SCHEMA funnel TO viewer")
+    found = open_postgres(_as(url, "viewer")).examine()
+    assert found["login"] == "viewer"
+    assert found["missing"] == [
+        "UPDATE on funnel.meta",
+        "INSERT on funnel.deals",
+        "UPDATE on funnel.deals",
+        "DELETE on funnel.deals",
+        "INSERT on funnel.gone",
+        "UPDATE on funnel.gone",
+        "DELETE on funnel.gone",
+        "INSERT on funnel.spend",
+        "DELETE on funnel.spend",
+        "INSERT on funnel.commits",
+    ]
