@@ -552,6 +552,27 @@ class PostgresRepository:
             )
             return deal
 
+    def load(self, snapshot: Snapshot, *, refuse: Exception) -> None:
+        """Put a whole store's contents, ids and next ids into this one, in one write;
+        raises ``refuse`` if this store was ever written (see `storage.copy`)."""
+        meta = snapshot.meta
+        with self._writing("copy") as (cur, generation):
+            row = cur.execute(
+                f"SELECT next_deal_id, next_spend_id FROM {SCHEMA_NAME}.meta"
+            ).fetchone()
+            if row != (1, 1):
+                raise refuse
+            self._put(cur, snapshot.deals, generation)
+            cur.executemany(
+                f"INSERT INTO {SCHEMA_NAME}.spend (id, doc) VALUES (%s, %s::json)",
+                [(e.id, orjson.dumps(spend_to_json(e)).decode()) for e in snapshot.spend],
+            )
+            cur.execute(
+                f"UPDATE {SCHEMA_NAME}.meta SET currency = %s, next_deal_id = %s,"
+                " next_spend_id = %s, spend_generation = %s",
+                (meta.currency, meta.next_deal_id, meta.next_spend_id, generation),
+            )
+
     def add_spend(self, make: Callable[[int], Spend]) -> Spend:
         """Record a spend entry under a fresh id."""
         with self._writing("add spend") as (cur, generation):

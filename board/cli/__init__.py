@@ -224,4 +224,5 @@ LAZY_COMMANDS = {
     **dict.fromkeys(("export", "import"), "transfer"),
     **dict.fromkeys(("metrics", "spend"), "metrics"),
     **dict.fromkeys(("init", "backup", "restore", "doctor"), "team"),
+    "copy": "copy",
 }

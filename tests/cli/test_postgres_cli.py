@@ -26,15 +26,15 @@ SCENARIO: list[tuple[str, ...]] = [
     ("won", "1", "--value", "13k"),
     ("lost", "3", "--reason", "no budget"),
     ("reopen", "3"),
-    ("edit", "2", "--notes", "call back in Q3"),
+    ("edit", "2", "--note", "call back in Q3"),
     ("move", "2", "purchase"),  # refused: a marketing deal reaches sales by the handoff
     ("accept", "2"),  # refused: never handed off
     ("rm", "3", "--yes"),
     ("add", "Umbrella", "--stage", "awareness"),  # id 4: 3 is never reused
-    ("show", "3"),  # gone
+    ("show", "3"),  # refused: gone
     ("spend", "add", "1,500", "--team", "marketing", "--channel", "webinar", "--on", "2026-11-02"),
     ("spend", "add", "900", "--team", "sales", "--on", "2026-11-10"),
-    ("spend", "rm", "1"),
+    ("spend", "rm", "1", "--yes"),
     ("list",),
     ("list", "--status", "all"),
     ("show", "1"),
@@ -45,6 +45,10 @@ SCENARIO: list[tuple[str, ...]] = [
     ("metrics", "--json"),
     ("metrics",),
 ]
+
+
+REFUSED = [("move", "2", "purchase"), ("accept", "2"), ("show", "3")]
+"""The steps of `SCENARIO` the rules refuse (exit 1), on either backend."""
 
 
 @pytest.fixture
@@ -59,6 +63,7 @@ def test_every_command_answers_the_same_on_both_backends(pg_funnel: Funnel, tmp_
     files = make_funnel(tmp_path / "files")
     for args in SCENARIO:
         on_file, on_database = files(*args), pg_funnel(*args)
+        assert (on_file.exit_code != 0) == (args in REFUSED), (args, on_file.stderr)
         assert (on_database.exit_code, on_database.stdout) == (on_file.exit_code, on_file.stdout), (
             args
         )
@@ -148,3 +153,51 @@ def test_a_write_while_the_server_is_unreachable_exits_5(tmp_path: Path) -> None
     url = f"postgresql:///funnel?host={tmp_path}"  # no server listens there
     funnel = Funnel(tmp_path / "none", {"FUNNEL_DB": url, "FUNNEL_NOW": NOW})
     assert_one_line_error(funnel("add", "Acme"), 5, "postgresql:///funnel: cannot write the store")
+
+
+def _filled(root: Path) -> Funnel:
+    files = make_funnel(root)
+    for args in SCENARIO:
+        files(*args)
+    return files
+
+
+READS: list[tuple[str, ...]] = [
+    ("export", "--format", "json"),
+    ("metrics", "--json"),
+    ("list", "--status", "all"),
+    ("log",),
+    ("spend", "list"),
+]
+
+
+def test_a_file_store_copies_to_postgres_and_back_with_identical_output(
+    pg_funnel: Funnel, tmp_path: Path
+) -> None:
+    files = _filled(tmp_path / "files")
+    url = pg_funnel.env["FUNNEL_DB"]
+    copied = files.json("copy", "--to", url)
+    assert (copied["deals"], copied["spend_entries"], copied["next_deal_id"]) == (3, 1, 5)
+    back = make_funnel(tmp_path / "back")
+    pg_funnel.ok("copy", "--to", str(back.db))
+    for args in READS:
+        expected = files.ok(*args).stdout
+        assert pg_funnel.ok(*args).stdout == expected, args
+        assert back.ok(*args).stdout == expected, args
+    for store in (files, pg_funnel, back):  # the next ids came along: 3 is still never reused
+        assert store.ok("add", "Next").stdout.strip() == "5"
+        assert store.ok("spend", "add", "10", "--team", "sales").stdout.strip() == "3"
+
+
+def test_a_copy_never_goes_into_a_store_that_was_written(pg_funnel: Funnel, tmp_path: Path) -> None:
+    files = _filled(tmp_path / "files")
+    pg_funnel.ok("add", "Already here")
+    url = pg_funnel.env["FUNNEL_DB"]
+    before = pg_funnel.ok("export", "--format", "json").stdout
+    assert_one_line_error(files("copy", "--to", url), 1, "not an empty store", "never merges")
+    assert pg_funnel.ok("export", "--format", "json").stdout == before
+    other = make_funnel(tmp_path / "other")
+    other.ok("add", "Mine")
+    other.ok("rm", "1", "--yes")  # empty again, but written: its next id is 2
+    assert_one_line_error(pg_funnel("copy", "--to", str(other.db)), 1, "not an empty store")
+    assert_one_line_error(files("copy", "--to", str(files.db)), 2, "the store itself")
