@@ -24,6 +24,8 @@ The schema is made by migrations (`MIGRATIONS`), applied under an advisory lock 
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -108,6 +110,12 @@ SCHEMA = len(MIGRATIONS)
 
 _DEAL_COLUMNS = "doc::text"
 
+CHANNEL = "funnel"
+"""Where every commit is announced (NOTIFY), with ``store_id generation`` as its payload."""
+
+RECHECK_SECONDS = 30.0
+"""How long `stamp` trusts the silence of its LISTEN connection before asking anyway."""
+
 
 class PostgresRepository:
     """A `Repository` over a PostgreSQL database (libpq conventions for everything not in the
@@ -124,6 +132,14 @@ class PostgresRepository:
         self.schema = SCHEMA
         """The schema version this program reads and writes."""
         self._conn: psycopg.Connection[Any] | None = None
+        self._lock = threading.RLock()
+        """One transaction at a time on the connection (the board reads and writes from
+        worker threads)."""
+        self._listener: psycopg.Connection[Any] | None = None
+        """A connection that LISTENs for commits, so that `stamp` asks the server only when
+        something was committed."""
+        self._known: tuple[int, ...] | None = None
+        self._known_at = 0.0
         self._ready = False
         """The schema is known to be there, at this program's version."""
         self.last_write: WriteReceipt | None = None
@@ -150,16 +166,23 @@ class PostgresRepository:
         return conn
 
     def close(self) -> None:
-        """Close the connection (the next use opens another)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Close the connections (the next use opens another)."""
+        with self._lock:
+            for conn in (self._conn, self._listener):
+                if conn is not None:
+                    conn.close()
+            self._conn = self._listener = None
+            self._known = None
 
     @contextmanager
     def _errors(self, *, writing: bool) -> Iterator[None]:
-        """Every database error as a `board.errors` type with one line naming the store."""
+        """Every database error as a `board.errors` type with one line naming the store.
+
+        Holds the object's lock throughout: one transaction at a time on its connection.
+        """
         try:
-            yield
+            with self._lock:
+                yield
         except pg_errors.LockNotAvailable:
             raise StoreLocked(
                 f"{self.name}: the store stayed locked for {self.lock_timeout:g}s by another"
@@ -223,6 +246,8 @@ class PostgresRepository:
                     f"INSERT INTO {SCHEMA_NAME}.commits (generation, action) VALUES (%s, %s)",
                     (generation + 1, action),
                 )
+                # Heard by every listening board when (and only if) the write commits.
+                cur.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"{store_id} {generation + 1}"))
                 yield cur, generation + 1
                 after_spend = cur.execute(
                     f"SELECT spend_generation FROM {SCHEMA_NAME}.meta"
@@ -230,6 +255,7 @@ class PostgresRepository:
                 assert after_spend is not None
                 after = Cursor(store_id, generation + 1, spend=after_spend[0])
             self.last_write = WriteReceipt(before, after, _stamp(store_id, generation + 1))
+            self._known = None  # the notice of this write may not have arrived yet
 
     def _refuse_newer(self, version: int) -> None:
         if version > SCHEMA:
@@ -355,12 +381,55 @@ class PostgresRepository:
             return self._empty_meta() if cur is None else self._meta(cur)[0]
 
     def stamp(self) -> tuple[int, ...]:
-        """The store's generation (one row read): every committed write advances it."""
-        with self._reading() as cur:
-            if cur is None:
-                return ()
-            row = cur.execute(f"SELECT store_id, generation FROM {SCHEMA_NAME}.meta").fetchone()
-            return () if row is None else _stamp(row[0], row[1])
+        """The store's generation: every committed write advances it.
+
+        The server announces each commit (NOTIFY); while none was announced since the last
+        read, the answer comes without asking the server (every `RECHECK_SECONDS` it asks
+        anyway, in case the announcing connection died unnoticed).
+        """
+        with self._errors(writing=False):
+            if self._known is not None and self._nothing_heard():
+                return self._known
+            self._listen()  # before the read: no commit after it goes unheard
+            with self._reading() as cur:
+                row = None
+                if cur is not None:
+                    row = cur.execute(
+                        f"SELECT store_id, generation FROM {SCHEMA_NAME}.meta"
+                    ).fetchone()
+            self._known = () if row is None else _stamp(row[0], row[1])
+            self._known_at = time.monotonic()
+            return self._known
+
+    def _listen(self) -> None:
+        if self._listener is not None and not (self._listener.closed or self._listener.broken):
+            return
+        self._listener = None
+        listener = psycopg.connect(
+            self.url,
+            autocommit=True,
+            application_name="funnel",
+            connect_timeout=max(1, round(self.lock_timeout)),
+        )
+        listener.execute(f"LISTEN {CHANNEL}")
+        self._listener = listener
+
+    def _nothing_heard(self) -> bool:
+        """No commit was announced since the stamp was last read, and that was recently."""
+        listener = self._listener
+        if listener is None or listener.closed or listener.broken:
+            return False
+        if time.monotonic() - self._known_at > RECHECK_SECONDS:
+            return False
+        heard = False
+        try:
+            # A millisecond, not 0: only a wait reads the socket far enough to see it closed.
+            for _ in listener.notifies(timeout=0.001):
+                heard = True  # read them all: each one is dealt with by this one read
+        except psycopg.OperationalError:
+            listener.close()
+            return False
+        return not heard
 
     def snapshot(self, *, include_closed: bool = True) -> Snapshot:
         """Everything in one consistent read; without closed deals only open rows are read."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -267,3 +269,58 @@ def test_doctor_names_each_privilege_a_login_lacks(url: str) -> None:
         "DELETE on funnel.spend",
         "INSERT on funnel.commits",
     ]
+
+
+def test_stamp_asks_the_server_only_after_a_commit_was_announced(url: str) -> None:
+    board, colleague = open_postgres(url), open_postgres(url)
+    colleague.add(maker())
+    seen = board.stamp()
+    assert board._conn is not None
+    board._conn.close()  # from here on, a stamp that asks the server opens a connection
+    for _ in range(5):
+        assert board.stamp() == seen
+    assert board._conn.closed  # silence was taken at its word: nothing was asked
+    colleague.add(maker())
+    deadline = time.monotonic() + 1.0
+    while board.stamp() == seen:
+        assert time.monotonic() < deadline, "a colleague's commit went unheard for 1 s"
+        time.sleep(0.02)
+    assert board.stamp() == colleague.last_write.stamp  # type: ignore[union-attr]
+
+
+def test_stamp_catches_up_after_its_listening_connection_is_lost(
+    url: str, pg_server: Server
+) -> None:
+    board, colleague = open_postgres(url), open_postgres(url)
+    colleague.add(maker())
+    seen = board.stamp()
+    with psycopg.connect(pg_server.url("postgres"), autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'"
+        )
+    colleague.add(maker())  # announced while nobody listened
+    time.sleep(0.2)
+    assert board.stamp() != seen
+
+
+def test_one_repository_shared_by_threads_runs_one_transaction_at_a_time(url: str) -> None:
+    repo = open_postgres(url)
+    repo.migrate()
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(10):
+                repo.add(maker(f"t{n} {i}"))
+                repo.snapshot()
+                repo.stamp()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert [d.id for d in open_postgres(url).snapshot().deals] == list(range(1, 41))
