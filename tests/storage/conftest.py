@@ -60,10 +60,23 @@ def won(deal: Deal, by: str = "sam", at: int = 5) -> Deal:
     return journey.win(deal, pipeline=P, by=by, now=minutes(at), value=Decimal("900"))
 
 
-@pytest.fixture(params=sorted(BACKENDS))
-def backend_name(request: pytest.FixtureRequest) -> str:
-    """The backend under test."""
-    return str(request.param)
+EVERY_BACKEND = {"test_repository_contract", "test_change_feed"}
+"""The modules whose tests run against every backend; the others test TinyDB's files."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``backend_name``: every backend in the contract's modules, TinyDB elsewhere."""
+    if "backend_name" in metafunc.fixturenames:
+        module = metafunc.module.__name__.rsplit(".", 1)[-1]
+        metafunc.parametrize(
+            "backend_name", sorted(BACKENDS) if module in EVERY_BACKEND else ["tinydb"]
+        )
+
+
+@pytest.fixture
+def backend_name() -> str:
+    """The backend under test (parametrized by `pytest_generate_tests`)."""
+    return "tinydb"
 
 
 @pytest.fixture
