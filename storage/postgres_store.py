@@ -152,18 +152,26 @@ class PostgresRepository:
             return self._conn
         self._conn = None
         self._ready = False
-        conn = psycopg.connect(
-            self.url,
-            autocommit=True,
-            application_name="funnel",
-            connect_timeout=max(1, round(self.lock_timeout)),
-        )
+        conn = self._connect()
         conn.execute(
             "SELECT set_config('lock_timeout', %s, false)",
             (f"{max(1, round(self.lock_timeout * 1000))}ms",),
         )
         self._conn = conn
         return conn
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        try:
+            return psycopg.connect(
+                self.url,
+                autocommit=True,
+                application_name="funnel",
+                connect_timeout=max(1, round(self.lock_timeout)),
+            )
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(
+                f"{self.name}: cannot reach the database: {_first_line(exc)}; nothing was changed"
+            ) from None
 
     def close(self) -> None:
         """Close the connections (the next use opens another)."""
@@ -295,7 +303,7 @@ class PostgresRepository:
         and each privilege a rep needs that the login lacks."""
         with self._reading() as cur:
             if cur is None:
-                return {"schema": None, "login": self._login(), "missing": []}
+                return {"schema": None, "login": self.login(), "missing": []}
             cur.execute(
                 "SELECT session_user, schema_version,"
                 f" (SELECT count(*) FROM {SCHEMA_NAME}.deals WHERE is_open),"
@@ -327,7 +335,8 @@ class PostgresRepository:
                 "missing": missing,
             }
 
-    def _login(self) -> str:
+    def login(self) -> str:
+        """The database login the server authenticated this connection as (``session_user``)."""
         with self._errors(writing=False):
             row = self._connection().execute("SELECT session_user").fetchone()
             return str(row[0]) if row else ""
@@ -405,12 +414,7 @@ class PostgresRepository:
         if self._listener is not None and not (self._listener.closed or self._listener.broken):
             return
         self._listener = None
-        listener = psycopg.connect(
-            self.url,
-            autocommit=True,
-            application_name="funnel",
-            connect_timeout=max(1, round(self.lock_timeout)),
-        )
+        listener = self._connect()
         listener.execute(f"LISTEN {CHANNEL}")
         self._listener = listener
 

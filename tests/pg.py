@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
@@ -62,6 +63,19 @@ class Server:
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    def as_login(self, url: str, login: str) -> str:
+        """The URL of a database for another login (made, with every right, if new)."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,))
+            if exists.fetchone() is None:
+                conn.execute(
+                    sql.SQL("CREATE ROLE {} LOGIN SUPERUSER").format(sql.Identifier(login))
+                )
+        return re.sub(r"user=[^&]*", f"user={login}", url)
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -8,7 +8,7 @@ import pwd
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -18,7 +18,7 @@ import orjson
 
 from board.errors import ConfigError, FunnelError
 from board.settings import Settings, load_settings
-from board.text import TERMINAL_UNSAFE, printable
+from board.text import TERMINAL_UNSAFE, clean_login, printable
 from board.timestamps import parse_moment, utc
 
 if TYPE_CHECKING:
@@ -151,9 +151,24 @@ class Env:
     store: Path | str
     """The store file, or a PostgreSQL URL."""
     clock: Callable[[], datetime] = system_clock
-    user: str = field(default_factory=os_login)
+    _user: str | None = None
     _settings: Settings | None = None
     _repo: Repository | None = None
+
+    @property
+    def user(self) -> str:
+        """Who is acting: the OS login (from the uid), or on PostgreSQL the database login
+        the server authenticated (``session_user``): no one can act as someone else."""
+        if self._user is None:
+            self._user = self._database_login() if isinstance(self.store, str) else os_login()
+        return self._user
+
+    def _database_login(self) -> str:
+        repo = self.repo  # first: without psycopg it says what to install
+        from storage.postgres_store import PostgresRepository
+
+        assert isinstance(repo, PostgresRepository)
+        return clean_login(repo.login(), "the database login")
 
     @property
     def db(self) -> Path:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from board.cli.context import os_login
 from tests.cli_runner import NOW, Funnel, assert_one_line_error, make_funnel
-from tests.pg import SKIP_REASON
+from tests.pg import SKIP_REASON, Server
 
 SCENARIO: list[tuple[str, ...]] = [
     ("add", "Acme renewal", "--company", "Acme", "--value", "12.5k", "--stage", "consideration"),
@@ -52,9 +53,10 @@ REFUSED = [("move", "2", "purchase"), ("accept", "2"), ("show", "3")]
 
 
 @pytest.fixture
-def pg_funnel(pg_database: Callable[[], str], tmp_path: Path) -> Funnel:
-    """``funnel`` on an empty PostgreSQL store (a database of its own)."""
-    url = pg_database()
+def pg_funnel(pg_database: Callable[[], str], pg_server: Server, tmp_path: Path) -> Funnel:
+    """``funnel`` on an empty PostgreSQL store (a database of its own), as a database login
+    named like the OS login, so that both backends name the same author."""
+    url = pg_server.as_login(pg_database(), os_login())
     env = {"FUNNEL_DB": url, "FUNNEL_CONFIG": str(tmp_path / "none.toml"), "FUNNEL_NOW": NOW}
     return Funnel(tmp_path / "no-file-store", env)
 
@@ -102,7 +104,7 @@ def test_init_is_idempotent_and_doctor_reports_the_store(pg_funnel: Funnel) -> N
     pg_funnel.ok("add", "Acme")
     report = pg_funnel.json("doctor")
     assert report["healthy"] and report["schema"] == 1 and report["open_deals"] == 1
-    assert report["login"] == "postgres" and report["problems"] == []
+    assert report["login"] == os_login() and report["problems"] == []
 
 
 def test_doctor_on_an_empty_database_says_to_init(pg_funnel: Funnel) -> None:
@@ -152,7 +154,9 @@ def test_a_write_while_the_server_is_unreachable_exits_5(tmp_path: Path) -> None
     pytest.importorskip("psycopg", reason=SKIP_REASON)
     url = f"postgresql:///funnel?host={tmp_path}"  # no server listens there
     funnel = Funnel(tmp_path / "none", {"FUNNEL_DB": url, "FUNNEL_NOW": NOW})
-    assert_one_line_error(funnel("add", "Acme"), 5, "postgresql:///funnel: cannot write the store")
+    assert_one_line_error(
+        funnel("add", "Acme"), 5, "postgresql:///funnel: cannot reach the database", "nothing was"
+    )
 
 
 def _filled(root: Path) -> Funnel:
@@ -201,3 +205,13 @@ def test_a_copy_never_goes_into_a_store_that_was_written(pg_funnel: Funnel, tmp_
     other.ok("rm", "1", "--yes")  # empty again, but written: its next id is 2
     assert_one_line_error(pg_funnel("copy", "--to", str(other.db)), 1, "not an empty store")
     assert_one_line_error(files("copy", "--to", str(files.db)), 2, "the store itself")
+
+
+def test_on_postgres_the_author_is_the_database_login(pg_funnel: Funnel, pg_server: Server) -> None:
+    url = pg_funnel.env["FUNNEL_DB"]
+    theo = Funnel(pg_funnel.db, {**pg_funnel.env, "FUNNEL_DB": pg_server.as_login(url, "theo")})
+    theo.ok("add", "Acme", "--stage", "consideration")
+    pg_funnel.ok("handoff", "1")
+    events = [(e["by"], e["kind"]) for e in pg_funnel.json("show", "1")["history"]]
+    assert events == [("theo", "created"), (os_login(), "handoff")]
+    assert pg_funnel.json("show", "1")["owner"] == "theo"

@@ -117,7 +117,7 @@ def test_an_unreachable_server_is_one_line_naming_the_store(pg_server: Server) -
     with pytest.raises(StoreUnavailable) as caught:
         open_postgres(url).add(maker())
     message = str(caught.value)
-    assert message.startswith("postgresql:///no_such_database: cannot write the store:")
+    assert message.startswith("postgresql:///no_such_database: cannot reach the database:")
     assert "\n" not in message
 
 
