@@ -8,6 +8,7 @@ import pytest
 
 from board import journey
 from screens.stage_column import StageColumn
+from tests.pg import SKIP_REASON, Server
 from tests.tui.conftest import (
     NOW,
     USER,
@@ -23,6 +24,8 @@ from tests.tui.conftest import (
     until,
 )
 from tests.tui.conftest import P as PIPELINE
+
+psycopg = pytest.importorskip("psycopg", reason=SKIP_REASON)
 
 
 @pytest.fixture
@@ -58,3 +61,24 @@ async def test_a_colleague_s_change_shows_by_itself(pg_board: str) -> None:
         assert selected_id(app) == 1
         colleague.add(lambda deal_id: create(deal_id, "Older lead", "awareness", age_days=30))
         await until(pilot, lambda: len(board.deals) == 9, timeout=10)
+
+
+async def test_after_the_server_drops_its_connections_the_board_catches_up(
+    pg_board: str, pg_server: Server
+) -> None:
+    app = make_app(pg_board)  # type: ignore[arg-type]
+    async with app.run_test(size=(160, 40)) as pilot:
+        board = await loaded(pilot)
+        with psycopg.connect(pg_server.url("postgres"), autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE application_name = 'funnel'"
+            )
+        reopen(pg_board).change(  # type: ignore[arg-type]
+            1, lambda d: journey.move(d, "interest", pipeline=PIPELINE, by="theo", now=NOW)
+        )
+        assert len(board.deals) == 8  # what the rep sees stays meanwhile
+        await until(pilot, lambda: board.deals[1].stage == "interest", timeout=10)
+        await pilot.press("L")  # and writing works again
+        await settled(pilot)
+        assert stored(pg_board, 1).stage == "consideration"  # type: ignore[arg-type]
