@@ -54,7 +54,8 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def store_target(value: str) -> Path | str:
-    """``--db`` or ``FUNNEL_DB``: a PostgreSQL URL as it is, else a store file's path.
+    """``--db`` or ``FUNNEL_DB``: a PostgreSQL URL as it is, else a store file's path (never a
+    directory).
 
     A value that looks like another URL (``mysql://…``, ``postgresql:/db``) is refused: taken
     as a path it would make a directory named after its scheme wherever the command ran.
@@ -69,7 +70,15 @@ def store_target(value: str) -> Path | str:
             " URL (postgresql://[user@][host][:port]/database, see docs/team.md); for a file"
             " whose name has a colon, write ./ before it"
         )
-    return Path(value).expanduser()
+    path = Path(value).expanduser()
+    if os.path.isdir(path):  # False where a parent cannot be searched, answered later
+        # A store is a file (its blocks and snapshots live beside it): a directory here is a
+        # slip for the file inside it, refused before anything is read or written.
+        raise ConfigError(
+            f"--db / FUNNEL_DB: {printable(value)!r} is a directory; give the store file in it,"
+            f" e.g. {printable(str(Path(value) / 'board.json'))}"
+        )
+    return path
 
 
 def is_url(store: Path | str) -> bool:

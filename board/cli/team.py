@@ -116,7 +116,9 @@ def _target(value: str) -> Path | str:
     try:
         return store_target(value)
     except FunnelError as err:
-        raise click.BadParameter(str(err).removeprefix("--db / FUNNEL_DB: ")) from None
+        raise click.BadParameter(
+            str(err).removeprefix("--db / FUNNEL_DB: "), param_hint="'PATH'"
+        ) from None
 
 
 def _init_database(env: Env, url: str, shared: bool) -> None:
