@@ -16,6 +16,7 @@ from typing import Any
 from board.deal import Deal, Event, EventKind, Handoff, Status
 from board.errors import InvalidInput
 from board.money import check_money, money_text
+from board.qualification import QualificationRules, qualification_of
 from board.spend import Spend
 from board.stages import Team
 from board.timestamps import from_iso, iso
@@ -36,7 +37,8 @@ def _ts(moment: datetime | None) -> str | None:
 
 def event_to_json(event: Event) -> JSON:
     """``{"at", "by", "kind", ...data}``."""
-    return {"at": iso(event.at), "by": event.by, "kind": event.kind.value, **event.data}
+    # ``_value_`` is the member's plain attribute; ``.value`` is a Python-level property.
+    return {"at": iso(event.at), "by": event.by, "kind": event.kind._value_, **event.data}
 
 
 def handoff_to_json(handoff: Handoff | None) -> JSON | None:
@@ -55,8 +57,15 @@ def handoff_to_json(handoff: Handoff | None) -> JSON | None:
     }
 
 
-def deal_to_json(deal: Deal, *, history: bool = True) -> JSON:
-    """A deal in the documented shape; ``history=False`` leaves the events out (``list``)."""
+def deal_to_json(
+    deal: Deal, *, history: bool = True, rules: QualificationRules | None = None
+) -> JSON:
+    """A deal in the documented shape; ``history=False`` leaves the events out (``list``).
+
+    With the team's qualification ``rules`` (what commands print, not what the store keeps:
+    it depends on the settings) the deal gains ``qualification``: ``{met, missing, score,
+    qualified}``.
+    """
     doc: JSON = {
         "id": deal.id,
         "title": deal.title,
@@ -69,7 +78,7 @@ def deal_to_json(deal: Deal, *, history: bool = True) -> JSON:
         "source": deal.source,
         "tags": list(deal.tags),
         "notes": deal.notes,
-        "status": deal.status.value,
+        "status": deal.status._value_,
         "lost_reason": deal.lost_reason,
         "created_at": iso(deal.created_at),
         "updated_at": iso(deal.updated_at),
@@ -79,6 +88,14 @@ def deal_to_json(deal: Deal, *, history: bool = True) -> JSON:
         "version": deal.version,
         "handoff": handoff_to_json(deal.handoff),
     }
+    if rules is not None:
+        state = qualification_of(deal, rules)
+        doc["qualification"] = {
+            "met": list(state.met),
+            "missing": list(state.missing),
+            "score": state.score,
+            "qualified": state.qualified,
+        }
     if history:
         doc["history"] = [event_to_json(event) for event in deal.history]
     return doc

@@ -45,7 +45,8 @@ def control_in(text: str) -> str | None:
 def clean_line(raw: str, field: str, *, max_len: int = FIELD_MAX, required: bool = False) -> str:
     """A one-line field, trimmed; refuses control characters and overlong text."""
     text = unicodedata.normalize("NFC", raw).strip()
-    bad = _CONTROL_ONE_LINE.search(text)
+    # Every character the pattern refuses is unprintable: most text needs no search.
+    bad = None if text.isprintable() else _CONTROL_ONE_LINE.search(text)
     if bad:
         raise InvalidInput(
             f"{field} contains a control character ({_describe(bad.group())}); remove it"
@@ -66,7 +67,7 @@ def clean_line(raw: str, field: str, *, max_len: int = FIELD_MAX, required: bool
 def clean_notes(raw: str, field: str = "notes") -> str:
     """Multi-line text: newlines and tabs are kept, other control characters refused."""
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n")).strip()
-    bad = _CONTROL.search(text)
+    bad = None if text.isprintable() else _CONTROL.search(text)
     if bad:
         raise InvalidInput(
             f"{field} contains a control character ({_describe(bad.group())}); remove it"

@@ -13,15 +13,26 @@ def utc(moment: datetime) -> datetime:
     if moment.tzinfo is UTC and not moment.microsecond:
         return moment  # the common case: already canonical
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        return moment.replace(tzinfo=UTC, microsecond=0)
     return moment.astimezone(UTC).replace(microsecond=0)
+
+
+# Moments already formatted: a deal's moments repeat across its fields and events, and
+# imported dates often fall on the same days. Bounded; cleared when full.
+_ISO: dict[datetime, str] = {}
+_ISO_MAX = 10_000
 
 
 def iso(moment: datetime) -> str:
     """``2026-11-22T09:36:52Z``."""
-    # isoformat of a whole-second UTC moment ends in "+00:00"; it is several times faster
-    # than strftime, and every stored deal formats a handful of moments.
-    return utc(moment).isoformat()[:-6] + "Z"
+    text = _ISO.get(moment)
+    if text is None:
+        if len(_ISO) >= _ISO_MAX:
+            _ISO.clear()
+        # isoformat of a whole-second UTC moment ends in "+00:00"; it is several times
+        # faster than strftime. Equal moments are the same instant, so the same text.
+        text = _ISO[moment] = utc(moment).isoformat()[:-6] + "Z"
+    return text
 
 
 def from_iso(text: str) -> datetime:

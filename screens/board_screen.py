@@ -7,20 +7,25 @@ from collections import Counter
 from collections.abc import Callable
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import Input
 
-from board import journey
+from board import journey, qualifying
 from board.deal import Deal, DealChanges, DealDraft, Status
 from board.errors import FunnelError, RuleViolation
+from board.metrics import compute_metrics
+from board.qualification import criteria_met, gate_refusal
+from board.spend import Spend
 from board.stages import Pipeline
+from board.targets import TargetProgress, month_of, target_progress
 from board.text import printable
 from screens.board_sync import BoardSync
 from screens.board_view import BoardView
 from screens.deal_filter import DealFilter
 from screens.store_writer import Intent, WriteJob
+from screens.target_gauges import TargetGauges
 from screens.undo_log import Transition, refuse_if_changed, reverse
 from storage.repository import Repository
 
@@ -61,6 +66,12 @@ class BoardScreen(BoardSync):
             group=_MOVE,
             tooltip="Move the deal one stage on (into sales: the handoff)",
         ),
+        Binding(
+            "Q",
+            "qualify",
+            "Qualify",
+            tooltip="Tick the agreed qualification criteria the deal meets",
+        ),
         Binding("A", "accept", "Accept", tooltip="Accept the handoff: sales takes the deal"),
         Binding("W", "win", "Won", tooltip="Mark the deal won"),
         Binding("X", "lose", "Lost", tooltip="Mark the deal lost, saying why"),
@@ -82,6 +93,30 @@ class BoardScreen(BoardSync):
         Binding("question_mark", "help", "Help", tooltip="Show every key"),
         Binding("q", "app.quit", "Quit", tooltip="Quit funnel"),
     ]
+
+    def refresh_metrics(self) -> None:
+        """The window's metrics, and this calendar month's progress toward the team targets."""
+        super().refresh_metrics()
+        if self.settings.targets and self.complete:
+            self._compute_targets(list(self.deals.values()), self._spend)
+
+    @work(
+        thread=True,
+        group="targets",
+        exclusive=True,
+        exit_on_error=True,
+        description="compute the targets",
+    )
+    def _compute_targets(self, deals: list[Deal], spend: tuple[Spend, ...]) -> None:
+        now = self.clock()
+        month = month_of(now)
+        metrics = compute_metrics(deals, spend, settings=self.settings, window=month, now=now)
+        progress = target_progress(metrics, self.settings.targets)
+        self._hand_over(self._show_targets, progress, f"{now:%B %Y}")
+
+    def _show_targets(self, progress: tuple[TargetProgress, ...], month: str) -> None:
+        if self.is_attached:
+            self.query_one(TargetGauges).show(progress, month, self.settings.currency)
 
     @property
     def selected(self) -> Deal | None:
@@ -105,6 +140,8 @@ class BoardScreen(BoardSync):
             return move_target(pipeline, deal.stage, parameters[0]) is not None
         if action == "accept":
             return deal is not None and deal.awaiting_acceptance
+        if action == "qualify":
+            return deal is not None and deal.is_open and self.settings.qualification.gated
         if action == "win":
             return (
                 deal is not None
@@ -151,7 +188,9 @@ class BoardScreen(BoardSync):
         from screens.deal_detail import DealDetail
 
         if (deal := self.selected) is not None:
-            self.app.push_screen(DealDetail(deal, self.settings.pipeline, self.clock()))
+            self.app.push_screen(
+                DealDetail(deal, self.settings.pipeline, self.clock(), self.settings.qualification)
+            )
 
     def action_add(self) -> None:
         """The add form; the new deal lands in the stage of the cursor."""
@@ -234,7 +273,9 @@ class BoardScreen(BoardSync):
         elif from_sales and not to_sales:
             label = "rejection" if deal.awaiting_acceptance else "move back"
 
-        def move(note: str = "", reason: str = "") -> None:
+        rules = self.settings.qualification
+
+        def move(note: str = "", reason: str = "", override: bool = False) -> None:
             self._change(
                 deal,
                 label,
@@ -246,12 +287,28 @@ class BoardScreen(BoardSync):
                     now=self.clock(),
                     note=note,
                     reason=reason,
+                    rules=rules,
+                    override=override,
                 ),
             )
 
         title = printable(deal.title)
         to_label = pipeline.get(target).label
-        if label == "hand-off":
+        refusal = gate_refusal(deal, rules) if label == "hand-off" else None
+        if refusal is not None:
+            # The same words as `funnel handoff`; the way past the gate is a reason, on record.
+            self.app.push_screen(
+                TextPrompt(
+                    "Not qualified: hand off anyway?",
+                    f"{refusal}. Q ticks the criteria it meets. To hand it off anyway"
+                    " (an override, counted in the metrics), say why:",
+                    placeholder="why it goes to sales anyway",
+                    required=True,
+                    blink=self.blink,
+                ),
+                lambda reason: None if reason is None else move(reason=reason, override=True),
+            )
+        elif label == "hand-off":
             self.app.push_screen(
                 TextPrompt(
                     "Hand off to sales",
@@ -260,6 +317,17 @@ class BoardScreen(BoardSync):
                     blink=self.blink,
                 ),
                 lambda note: None if note is None else move(note=note),
+            )
+        elif label == "rejection" and self.settings.reject_reasons:
+            from screens.lost_reason_picker import LostReasonPicker
+
+            self.app.push_screen(
+                LostReasonPicker(
+                    f"Why does “{title}” go back to {to_label}?",
+                    blink=self.blink,
+                    reasons=self.settings.reject_reasons,
+                ),
+                lambda reason: None if reason is None else move(reason=reason),
             )
         elif label in {"rejection", "move back"}:
             heading = "Reject the handoff" if label == "rejection" else "Send back to marketing"
@@ -274,6 +342,32 @@ class BoardScreen(BoardSync):
             )
         else:
             move()
+
+    def action_qualify(self) -> None:
+        """Tick the criteria the deal meets (one change, one version)."""
+        from screens.qualification_picker import QualificationPicker
+
+        deal = self.selected
+        rules = self.settings.qualification
+        if deal is None or not rules.gated:
+            return
+
+        def picked(met: frozenset[str] | None) -> None:
+            if met is not None:
+                self._change(
+                    deal,
+                    "qualification",
+                    lambda d: qualifying.requalify(
+                        d, met, rules=rules, by=self.user, now=self.clock()
+                    ),
+                )
+
+        self.app.push_screen(
+            QualificationPicker(
+                f"Which criteria does “{printable(deal.title)}” meet?", rules, criteria_met(deal)
+            ),
+            picked,
+        )
 
     def action_accept(self) -> None:
         """Sales accepts the handoff."""

@@ -27,6 +27,7 @@ from board.spend import Spend
 from screens.board_view import BoardView
 from screens.column_data import ColumnData, build_columns, unknown_lane
 from screens.deal_filter import DealFilter
+from screens.deal_list import DealList
 from screens.side_panel import SidePanel, metrics_window
 from screens.status_line import StatusLine
 from screens.store_writer import Intent, StoreWriter, WriteJob
@@ -38,6 +39,7 @@ _CHECKED: tuple[tuple[str, tuple[object, ...]], ...] = (
     ("move", (-1,)),
     ("move", (1,)),
     ("accept", ()),
+    ("qualify", ()),
     ("win", ()),
     ("lose", ()),
     ("undo", ()),
@@ -109,6 +111,12 @@ class BoardSync(Screen[None]):
         self._stamp: tuple[int, ...] | None = None
         self._cursor: Cursor | None = None
         """Where the deals shown stand in the store's history (see `Repository.changes`)."""
+        self._with_closed = False
+        """Whether reads take closed deals too. The first read takes the open ones only, so
+        the columns show at once on a store of years; the closed ones (for the metrics) follow
+        in the next read."""
+        self.complete = False
+        """Whether the deals held include the closed ones, so the metrics can be computed."""
         self._write_seq = 0
         self._reading = False
         self._busy_shown = False
@@ -143,6 +151,8 @@ class BoardSync(Screen[None]):
                 SidePanel(self.settings.pipeline, id="side-panel"),
             ]
         )
+        for deal_list in board.query(DealList):
+            deal_list.rules = self.settings.qualification
         self.built = True
         board.focus()
         panel = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
@@ -178,21 +188,25 @@ class BoardSync(Screen[None]):
         # Only what changed since the last read is read and decoded: a colleague's change costs
         # the blocks it touched, not the store. ``force`` starts over from nothing.
         stamp: tuple[int, ...] = ()
+        closed = self._with_closed
         try:
             stamp = self.repository.stamp()
             if not force and stamp == self._stamp:
                 return
-            changes = self.repository.changes(None if force else self._cursor)
+            since = None if force else self._cursor
+            changes = self.repository.changes(since, include_closed=closed)
         except StoreLocked as exc:
             self._hand_over(self._store_busy, exc)  # the next poll tries again
         except FunnelError as exc:
             self._hand_over(self._problem, exc, stamp)
         else:
-            self._hand_over(self._apply_changes, changes, stamp, seq)
+            self._hand_over(self._apply_changes, changes, stamp, seq, closed)
         finally:
             self._reading = False
 
-    def _apply_changes(self, changes: Changes, stamp: tuple[int, ...], seq: int) -> None:
+    def _apply_changes(
+        self, changes: Changes, stamp: tuple[int, ...], seq: int, closed: bool
+    ) -> None:
         if not self.is_attached:
             return  # the app is closing
         if seq != self._write_seq:
@@ -201,6 +215,13 @@ class BoardSync(Screen[None]):
         self._busy_shown = False
         self._stamp = stamp  # what `stamp()` said before this read; a newer write re-reads
         self._cursor = changes.cursor
+        if not closed:
+            # The open deals are enough to draw the columns; the next poll reads everything
+            # from nothing (open blocks are not decoded twice), and the metrics follow.
+            self._with_closed = True
+            self._stamp = self._cursor = None
+        elif changes.reset:
+            self.complete = True
         deals = {} if changes.reset else self.deals
         touched = {deals[i].stage for i in changes.deleted if i in deals}
         for deal_id in changes.deleted:
@@ -224,7 +245,7 @@ class BoardSync(Screen[None]):
             self._render_board()
         elif touched or changes.spend is not None:
             self._render_board(stages=touched)
-        if changes.reset or first or touched or changes.spend is not None:
+        if closed and (changes.reset or first or touched or changes.spend is not None):
             self.refresh_metrics()
 
     def _store_busy(self, exc: StoreLocked) -> None:
@@ -325,6 +346,8 @@ class BoardSync(Screen[None]):
         """Recompute the panel's metrics (window, owner filter or deals changed)."""
         panel = self.query_one(SidePanel)
         panel.show_metrics(None, self.windows[self.window][1])
+        if not self.complete:
+            return  # the closed deals are still being read: no half-true figures
         self._compute_metrics(list(self.deals.values()), self._spend, self.deal_filter.owner)
 
     # A description of our own: by default Textual describes a worker by the repr of its

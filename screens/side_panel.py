@@ -21,6 +21,7 @@ from board.timestamps import age_text
 from screens.column_data import ColumnData
 from screens.deal_card import fit
 from screens.metrics_panel import MetricsPanel
+from screens.target_gauges import TargetGauges
 
 WAITING_SHOWN = 8
 """How many waiting handoffs the panel lists before it says how many more there are."""
@@ -97,6 +98,7 @@ class SidePanel(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static("Pipeline", classes="panel-title")
         yield PipelineSummary(id="summary")
+        yield TargetGauges(id="targets")
         yield MetricsPanel(self.pipeline, id="metrics")
 
     def show(

@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -42,7 +41,7 @@ from storage.errors import StoreUnsafe
 from storage.json_storage import parse_tables
 from storage.layout import FileStamp, StoreLayout, block_name
 from storage.meta_doc import META_ID, META_TABLE, SCHEMA, archive_stamps, block_generations
-from storage.sharing import Sharing
+from storage.sharing import Sharing, check_part, sharing_of
 
 BACKUPS_DIR = "backups"
 KINDS = ("auto", "manual", "before-restore")
@@ -83,8 +82,18 @@ class Backup:
 
 
 def backups_dir(layout: StoreLayout) -> Path:
-    """The ``backups/`` directory beside a store."""
+    """The store's own folder of snapshots, beside it (``board.backups/``)."""
+    return layout.main.with_name(layout.main.stem + ".backups")
+
+
+def legacy_backups_dir(layout: StoreLayout) -> Path:
+    """Where earlier versions put snapshots (``backups/``, shared by every store of a
+    folder); still listed and restorable, never written."""
     return layout.main.parent / BACKUPS_DIR
+
+
+FUTURE_SLACK = timedelta(minutes=5)
+"""A snapshot named later than now plus this was not taken by Funnel: it is ignored."""
 
 
 def _pattern(layout: StoreLayout) -> re.Pattern[str]:
@@ -96,39 +105,70 @@ def _pattern(layout: StoreLayout) -> re.Pattern[str]:
     )
 
 
-def list_backups(layout: StoreLayout) -> list[Backup]:
-    """The store's snapshots, oldest first (other stores' in the same folder are not listed)."""
+def list_backups(layout: StoreLayout, now: datetime | None = None) -> list[Backup]:
+    """The store's snapshots that Funnel could have taken, oldest first.
+
+    Other stores' snapshots are not listed, nor any that is a symbolic link, lies in a folder
+    or is a folder someone else could have planted, or is named after ``now`` (a name from
+    the future would sort as the newest for ever): `odd_backups` lists those for the doctor.
+    """
+    return _scan_backups(layout, now or datetime.now(UTC))[0]
+
+
+def odd_backups(layout: StoreLayout, now: datetime | None = None) -> list[tuple[Path, str]]:
+    """Snapshot folders `list_backups` ignores, each with why."""
+    return _scan_backups(layout, now or datetime.now(UTC))[1]
+
+
+def _scan_backups(
+    layout: StoreLayout, now: datetime
+) -> tuple[list[Backup], list[tuple[Path, str]]]:
     pattern = _pattern(layout)
+    sharing = sharing_of(layout.main.parent)
     found: list[Backup] = []
-    try:
-        entries = list(os.scandir(backups_dir(layout)))
-    except (FileNotFoundError, NotADirectoryError):
-        return found
-    for entry in entries:
-        match = pattern.match(entry.name)
-        if match and entry.is_dir(follow_symlinks=False):
-            at = datetime.strptime(match.group(1), _STAMP + ".%f").replace(tzinfo=UTC)
-            found.append(Backup(Path(entry.path), at, match.group(2)))
-    return sorted(found, key=lambda backup: backup.name)
+    odd: list[tuple[Path, str]] = []
+    for folder in (backups_dir(layout), legacy_backups_dir(layout)):
+        try:
+            check_part(folder, sharing, directory=True)
+            entries = list(os.scandir(folder))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except StoreUnsafe as err:
+            odd.append((folder, err.problem))
+            continue
+        for entry in entries:
+            match = pattern.match(entry.name)
+            if not match:
+                continue
+            path = Path(entry.path)
+            try:
+                at = datetime.strptime(match.group(1), _STAMP + ".%f").replace(tzinfo=UTC)
+                check_part(path, sharing, directory=True)
+            except ValueError:
+                continue
+            except StoreUnsafe as err:
+                odd.append((path, err.problem))
+                continue
+            if at > now + FUTURE_SLACK:
+                odd.append((path, "is named after the present moment: no snapshot of Funnel's"))
+                continue
+            found.append(Backup(path, at, match.group(2)))
+    return sorted(found, key=lambda backup: backup.name), odd
 
 
 def backup_due(layout: StoreLayout, policy: BackupPolicy, now: datetime) -> bool:
     """Whether the newest snapshot is older than the policy's interval (one directory listing)."""
     if policy.every <= 0:
         return True
-    backups = list_backups(layout)
+    backups = list_backups(layout, now)
     return not backups or (now - backups[-1].taken_at).total_seconds() >= policy.every
 
 
 def _backups_root(layout: StoreLayout, sharing: Sharing) -> Path:
     root = backups_dir(layout)
+    check_part(root, sharing, directory=True)  # before make_dir, which would follow a link
     make_dir(root, mode=sharing.dir_mode, group=sharing.group)
-    if not stat.S_ISDIR(os.lstat(root).st_mode):
-        raise StoreUnsafe(
-            f"{root} is not a directory (a symbolic link?), and snapshots go"
-            " only in a real directory beside the store",
-            f"rm {root}",
-        )
+    check_part(root, sharing, directory=True)
     return root
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import orjson
 
 from storage.atomic import stale_temps
-from storage.backups import Backup, backups_dir, list_backups
+from storage.backups import Backup, backups_dir, list_backups, odd_backups
 from storage.errors import StoreUnsafe
 from storage.layout import StoreLayout
 from storage.sharing import (
@@ -76,6 +76,15 @@ def examine(path: Path, *, timeout: float = 5.0) -> Report:
     report.findings += _permissions(layout, report)
     report.findings += _leftovers(layout)
     report.backups = list_backups(layout)
+    for odd, why in odd_backups(layout):
+        add(
+            Finding(
+                "backups",
+                odd,
+                f"{why}; Funnel ignores it",
+                f"if nobody on the team made it, remove it (`rm -r {odd}`)",
+            )
+        )
     if os.path.islink(path):
         return report  # never read through a planted link
     with ExitStack() as stack:
@@ -132,6 +141,21 @@ def _permissions(layout: StoreLayout, report: Report) -> Iterator[Finding]:
     me = login_of(os.geteuid())
     files = [layout.main, layout.lock, *(layout.blocks_dir / name for name in layout.block_files())]
     dirs = [d for d in (layout.blocks_dir, backups_dir(layout)) if os.path.lexists(d)]
+    if os.statvfs(directory).f_flag & os.ST_RDONLY:
+        yield Finding(
+            "permissions",
+            directory,
+            "is on a read-only filesystem: the store can be read, but no change can be saved",
+            "remount the filesystem read-write, or copy the store elsewhere"
+            " (`cp -a` the folder) and point FUNNEL_DB at the copy",
+        )
+    elif not os.access(directory, os.W_OK | os.X_OK):
+        yield Finding(
+            "permissions",
+            directory,
+            f"you ({me}) cannot write in it, so every change to the store fails",
+            f"chmod u+rwx {directory} (a team store's: ask to be added to its group)",
+        )
     for path in dirs:
         if not stat.S_ISDIR(os.lstat(path).st_mode):
             yield Finding(

@@ -22,6 +22,7 @@ from storage.atomic import PendingReplace, prepare_replace
 from storage.document_lines import BadDocument, Tables, corrupt, join_tables, split_tables
 from storage.errors import StoreUnsafe
 from storage.layout import FileStamp, stamp_of
+from storage.sharing import Sharing, check_stat
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -63,9 +64,11 @@ def _kind(value: object) -> str:
 class JsonFileStorage(Storage):
     """TinyDB storage for one store file, loaded on first read and kept in memory until done."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, sharing: Sharing | None = None) -> None:
         super().__init__()
         self.path = path
+        self.sharing = sharing
+        """Who must own the file (`storage.sharing.check_stat`); ``None``: checked elsewhere."""
         self.raw: bytes | None = None
         """The file's bytes as read (``None`` when it does not exist)."""
         self.stamp: FileStamp | None = None
@@ -76,7 +79,7 @@ class JsonFileStorage(Storage):
     def read(self) -> Tables | None:
         """The tables, reading the file on the first call only."""
         if not self._loaded:
-            read = read_store_file(self.path)
+            read = read_store_file(self.path, self.sharing)
             self.raw, self.stamp = read if read is not None else (None, None)
             self._tables = None if self.raw is None else parse_tables(self.raw, self.path)
             self._loaded = True
@@ -104,11 +107,12 @@ class JsonFileStorage(Storage):
 _READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
 
 
-def read_store_file(path: Path) -> tuple[bytes, FileStamp] | None:
+def read_store_file(path: Path, sharing: Sharing | None = None) -> tuple[bytes, FileStamp] | None:
     """The bytes and stamp of a store file; ``None`` if there is none.
 
     Never follows a symbolic link and never opens anything but a regular file (a FIFO planted
-    in its place would block the reader for ever); either is refused as `StoreUnsafe`.
+    in its place would block the reader for ever); either is refused as `StoreUnsafe`. With
+    ``sharing``, the file must also belong to you (a team store: to its group).
     """
     try:
         fd = os.open(path, _READ)
@@ -127,6 +131,8 @@ def read_store_file(path: Path) -> tuple[bytes, FileStamp] | None:
             raise StoreUnsafe(
                 f"{path} is not a regular file", f"move it aside (`mv {path} {path}.odd`)"
             )
+        if sharing is not None:
+            check_stat(path, st, sharing, directory=False)
         return handle.read(), stamp_of(st)
 
 

@@ -19,6 +19,7 @@ from storage.json_storage import JsonFileStorage
 from storage.layout import StoreLayout, newer
 from storage.meta_doc import META_ID, META_TABLE, SCHEMA, meta_from_doc, new_meta_doc
 from storage.migrations import migrate
+from storage.sharing import Sharing
 
 Doc = dict[str, Any]
 
@@ -37,7 +38,9 @@ class LegacyStore:
     """Every deal, open and closed, by id."""
 
 
-def read_legacy(layout: StoreLayout, tables: Tables, schema: int, now: datetime) -> LegacyStore:
+def read_legacy(
+    layout: StoreLayout, tables: Tables, schema: int, now: datetime, sharing: Sharing
+) -> LegacyStore:
     """Read a schema 0 or 1 store whole (its main file's ``tables`` and its archive files)."""
     main = layout.main
     tables = migrate(tables, schema, main, now)
@@ -54,7 +57,7 @@ def read_legacy(layout: StoreLayout, tables: Tables, schema: int, now: datetime)
         int(key): decoded(value, int(key), main) for key, value in tables.get("deals", {}).items()
     }
     for block in sorted(layout.archive_stamps()):
-        archive = JsonFileStorage(layout.archive(block)).read() or {}
+        archive = JsonFileStorage(layout.archive(block), sharing).read() or {}
         path = layout.archive(block)
         for key, value in archive.get("deals", {}).items():
             closed = decoded(value, int(key), path)

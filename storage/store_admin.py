@@ -16,7 +16,7 @@ from storage.atomic import make_dir
 from storage.backups import Backup, BackupPolicy, find_backup, prune_backups, take_backup
 from storage.errors import StoreExists, StoreUnsafe, unavailable
 from storage.layout import Kind, StoreLayout, parse_block_name
-from storage.sharing import TEAM_DIR_MODE, Sharing, check_store, sharing_of
+from storage.sharing import TEAM_DIR_MODE, Sharing, check_part, check_store, sharing_of
 from storage.store_check import content_problems
 from storage.store_lock import store_lock
 from storage.transaction import Transaction, transaction
@@ -140,7 +140,10 @@ def _put_back(source: StoreLayout, target: StoreLayout, sharing: Sharing) -> Non
     as they are), then the manifest names them: a crash leaves the store as it was or restored.
     Ids never go back: the next id is the larger of the two, so none is handed out twice.
     """
-    snapshot = Transaction(source, write=False, currency="USD")
+    # A snapshot is checked like the store itself: nothing planted, nothing followed.
+    check_part(source.main, sharing, directory=False)
+    check_part(source.blocks_dir, sharing, directory=True)
+    snapshot = Transaction(source, write=False, currency="USD", sharing=sharing)
     snapshot.begin()
     store = Transaction(target, write=True, currency="USD", sharing=sharing)
     try:

@@ -65,11 +65,11 @@ def _table(storage: JsonFileStorage, name: str) -> Table:
 class Block:
     """One block of deals as this transaction sees it: its file's lines, changed in memory."""
 
-    def __init__(self, key: BlockKey, path: Path, generation: int) -> None:
+    def __init__(self, key: BlockKey, path: Path, generation: int, sharing: Sharing) -> None:
         self.key = key
         self.generation = generation
         """The generation of the file read (0: the block has no file yet)."""
-        self.storage = JsonFileStorage(path)
+        self.storage = JsonFileStorage(path, sharing)
         if not generation:
             self.storage.treat_as_missing()
         self.deals = _table(self.storage, "deals")
@@ -136,7 +136,7 @@ class Transaction:
             self._remove_unnamed_blocks()
 
     def _read_legacy(self, tables: dict[str, Any], schema: int) -> None:
-        legacy = read_legacy(self.layout, tables, schema, datetime.now(UTC))
+        legacy = read_legacy(self.layout, tables, schema, datetime.now(UTC), self.sharing)
         self.legacy = legacy
         self.meta_doc = legacy.meta
         self.main.write({META_TABLE: {}, "spend": legacy.spend})
@@ -166,7 +166,7 @@ class Transaction:
         found = self._blocks.get(key)
         if found is None:
             gen = self.named.get(key, 0)
-            found = self._blocks[key] = Block(key, self.layout.block(key, gen), gen)
+            found = self._blocks[key] = Block(key, self.layout.block(key, gen), gen, self.sharing)
         return found
 
     def has_block(self, key: BlockKey) -> bool:

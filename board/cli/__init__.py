@@ -209,6 +209,7 @@ LAZY_COMMANDS = {
             "show",
             "move",
             "handoff",
+            "qualify",
             "accept",
             "reject",
             "won",
@@ -223,6 +224,7 @@ LAZY_COMMANDS = {
     **dict.fromkeys(("stages", "config", "demo"), "setup"),
     **dict.fromkeys(("export", "import"), "transfer"),
     **dict.fromkeys(("metrics", "spend"), "metrics"),
+    "report": "report",
     **dict.fromkeys(("init", "backup", "restore", "doctor"), "team"),
     "copy": "copy",
 }

@@ -8,6 +8,7 @@ import click
 
 from board.deal import Deal, Event, EventKind
 from board.money import money_display
+from board.qualification import qualification_line, qualified_text
 from board.settings import Settings
 from board.stages import Pipeline
 from board.text import cell_width, clip, pad, printable
@@ -89,6 +90,7 @@ def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
             f"({age_text((now - deal.stage_entered_at).total_seconds())})",
         ),
         ("Flags", ", ".join(badges(deal, settings, now))),
+        ("Qualification", qualification_line(deal, settings.qualification)),
     ]
     if deal.won_at:
         fields.append(("Won", iso(deal.won_at)))
@@ -138,6 +140,10 @@ def event_line(deal_id: int | None, event: Event, pipeline: Pipeline) -> str:
         what += f" in {label(data['to'])}"
     if event.kind is EventKind.EDITED:
         what += " " + ", ".join(sorted(data.get("changes", {})))
+    if event.kind is EventKind.QUALIFIED:
+        what += qualified_text(data)
+    if data.get("override"):
+        what += " (override, missing " + printable(", ".join(data.get("missing", ()))) + ")"
     extra = data.get("note") or data.get("reason")
     if extra:
         what += f": {printable(str(extra))}"

@@ -11,11 +11,13 @@ from board.codec import JSON
 from board.demo import demo_deals
 from board.money import money_text
 from board.settings import Settings
+from board.targets import MONEY_TARGETS
 from board.text import printable
 
 
 def settings_to_json(settings: Settings) -> JSON:
     """The settings in force, as `config show --json` prints them."""
+    rules = settings.qualification
     return {
         "source": str(settings.source) if settings.source else None,
         "currency": settings.currency,
@@ -24,8 +26,24 @@ def settings_to_json(settings: Settings) -> JSON:
         "metrics_window_days": settings.metrics_window_days,
         "theme": settings.theme,
         "backups": {"keep": settings.backups_keep, "daily_days": settings.backups_daily_days},
+        "reject_reasons": list(settings.reject_reasons),
+        "qualification": {
+            "criteria": list(rules.criteria),
+            "required": rules.required,
+            "weights": {name: rules.weight(name) for name in rules.criteria},
+        },
+        "targets": {
+            name: money_text(value) if name in MONEY_TARGETS else int(value)
+            for name, value in settings.targets.items()
+        },
         "stages": [stage_to_json(settings, key) for key in settings.pipeline.keys],
     }
+
+
+def _toml_list(items: list[str]) -> str:
+    import orjson  # TOML strings and JSON strings agree on escapes for what settings allow
+
+    return "[" + ", ".join(orjson.dumps(printable(i)).decode() for i in items) + "]"
 
 
 def stage_to_json(settings: Settings, key: str) -> JSON:
@@ -107,10 +125,24 @@ def config_show(env: Env, as_json: bool) -> None:
     click.echo(f"# {printable(str(source))}")
     for key in ("currency", "handoff_sla_hours", "lock_timeout", "metrics_window_days", "theme"):
         click.echo(printable(f"{key} = {data[key]!r}".replace("'", '"')))
+    if data["reject_reasons"]:
+        click.echo(f"reject_reasons = {_toml_list(data['reject_reasons'])}")
     click.echo(
         f"\n[backups]\nkeep = {data['backups']['keep']}\n"
         f"daily_days = {data['backups']['daily_days']}"
     )
+    qualification = data["qualification"]
+    if qualification["criteria"]:
+        click.echo(
+            f"\n[qualification]\ncriteria = {_toml_list(qualification['criteria'])}\n"
+            f"required = {qualification['required']}"
+        )
+        weights = ", ".join(f"{k} = {v}" for k, v in qualification["weights"].items())
+        click.echo(f"weights = {{ {weights} }}")
+    if data["targets"]:
+        click.echo("\n[targets]")
+        for name, value in data["targets"].items():
+            click.echo(f"{name} = {value}")
     for stage in data["stages"]:
         click.echo("\n[[stages]]")
         for name, value in stage.items():

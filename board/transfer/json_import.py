@@ -21,6 +21,7 @@ from board.errors import InvalidInput
 from board.money import CENTS
 from board.stages import Pipeline
 from board.text import clean_line, clean_login, clean_notes, clean_tag
+from board.transfer.build import build
 from board.transfer.columns import ColumnPlan, plan_columns
 from board.transfer.csv_import import DATE_FIELDS, decode
 from board.transfer.dates import decide_order
@@ -35,7 +36,6 @@ from board.transfer.import_plan import (
     no_progress,
 )
 from board.transfer.owners import OwnerNames
-from board.transfer.replay import replay
 from board.transfer.rows import RowReader, check_cells
 from board.transfer.stage_match import StageMatcher
 
@@ -129,7 +129,7 @@ def import_json(
             raise plan
         check_cells(headers, cells)
         fields = {name: cells[index] for name, index in plan.fields.items()}
-        return replay(
+        return build(
             reader.read(fields),
             deal_id=deal_id,
             pipeline=context.pipeline,

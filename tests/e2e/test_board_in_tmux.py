@@ -134,3 +134,39 @@ def test_hostile_titles_render_literally(db: Path, term: Tmux) -> None:
     assert "esc\\x1b[2Jclear" in screen
     assert "rtl\\u202egnp.exe" in screen
     assert "MARKETING" in screen and "SALES" in screen  # not cleared by the escape
+
+
+def test_the_qualification_gate_from_the_keyboard(db: Path, term: Tmux) -> None:
+    """Q ticks criteria; L across the line stops at the gate; a reason overrides it."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    (db.parent / "funnel.toml").write_text(
+        '[qualification]\ncriteria = ["budget", "authority", "need"]\nrequired = 2\n'
+    )
+    env = {"FUNNEL_DB": str(db), "FUNNEL_CONFIG": str(db.parent / "funnel.toml")}
+    subprocess.run(
+        [FUNNEL, "add", "Acme renewal", "--stage", "consideration"],
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    term.start(FUNNEL, env)
+    term.wait_for("☐ 0/3 criteria")
+    term.keys("3", "Q")
+    term.wait_for("Which criteria does")
+    term.keys("Space", "Enter")  # budget only, typed at once
+    term.wait_for("☐ 1/3 criteria")
+    term.keys("L")
+    term.wait_for("Not qualified: hand off anyway?")
+    assert "deal 1 is not qualified: 1 of 2 required" in term.screen()
+    term.type("CFO asked for a call")
+    term.keys("Enter")
+    term.wait_for("Awaiting acceptance (1)")
+    deadline = time.monotonic() + 3
+    while (deal := open_repository(db).get(1)).stage != "purchase" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [e.kind.value for e in deal.history] == ["created", "qualified", "handoff"]
+    assert deal.history[-1].data["override"] is True
+    assert deal.history[-1].data["reason"] == "CFO asked for a call"
+    term.keys("q")
+    term.wait_for(lambda s: "MARKETING" not in s)

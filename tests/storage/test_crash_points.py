@@ -112,7 +112,7 @@ def fresh_copy(pristine: Path, where: Path, write: str) -> Path:
     target = where / "store"
     shutil.copytree(pristine.parent, target, symlinks=True)
     if write != "restore":
-        shutil.rmtree(target / "backups")
+        shutil.rmtree(target / "board.backups")
     return target / pristine.name
 
 

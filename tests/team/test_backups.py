@@ -91,7 +91,9 @@ def test_funnel_backup_prints_the_name_and_lists_them(team: Store) -> None:
     assert name in team.ok("backup", "--list")
     listed = orjson.loads(team.ok("backup", "--list", "--json"))
     assert listed[-1]["name"] == name and listed[-1]["kind"] == "manual"
-    assert (team.db.parent / "backups" / name / "board.json").read_bytes() == team.db.read_bytes()
+    assert (
+        team.db.parent / "board.backups" / name / "board.json"
+    ).read_bytes() == team.db.read_bytes()
 
 
 def test_restore_puts_back_the_newest_and_keeps_what_it_replaced(team: Store) -> None:
@@ -117,7 +119,7 @@ def test_restore_puts_back_the_newest_and_keeps_what_it_replaced(team: Store) ->
 
 def _kinds_of(files: dict[str, bytes]) -> set[str]:
     """The store's files, block files named by their block alone (a restore writes anew)."""
-    return {re.sub(r"\.g\d+\.json$", "", k) for k in files if not k.startswith("backups")}
+    return {re.sub(r"\.g\d+\.json$", "", k) for k in files if not k.startswith("board.backups")}
 
 
 def test_restore_asks_first_and_refuses_without_a_terminal(team: Store) -> None:
@@ -146,7 +148,7 @@ def test_a_snapshot_survives_the_store_being_overwritten_in_place(team: Store) -
 def test_a_damaged_snapshot_is_not_restored(team: Store) -> None:
     team.ok("add", "Acme")
     name = team.ok("backup").strip()
-    (team.db.parent / "backups" / name / "board.json").write_bytes(b"{broken")
+    (team.db.parent / "board.backups" / name / "board.json").write_bytes(b"{broken")
     before = team.db.read_bytes()
     result = team.run("restore", "--yes")
     assert result.returncode == 1 and "damaged too" in result.stderr
@@ -156,7 +158,7 @@ def test_a_damaged_snapshot_is_not_restored(team: Store) -> None:
 def test_a_snapshot_is_a_store_commands_can_open(team: Store) -> None:
     team.ok("add", "Acme")
     name = team.ok("backup").strip()
-    snapshot = team.db.parent / "backups" / name / "board.json"
+    snapshot = team.db.parent / "board.backups" / name / "board.json"
     assert not content_problems(StoreLayout(snapshot))
     assert "Acme" in team.ok("--db", str(snapshot), "list")
 
@@ -164,7 +166,7 @@ def test_a_snapshot_is_a_store_commands_can_open(team: Store) -> None:
 def test_a_planted_symlink_at_backups_is_never_written_through(team: Store, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    (team.db.parent / "backups").symlink_to(elsewhere)
+    (team.db.parent / "board.backups").symlink_to(elsewhere)
     team.ok("add", "Acme")
     team.ok("add", "Globex")  # the write goes on without its snapshot
     assert list(elsewhere.iterdir()) == []

@@ -22,6 +22,9 @@ from tests.transfer.conftest import Funnel
 
 FUNNEL = shutil.which("funnel", path=str(Path(sys.executable).parent)) or "funnel"
 STAGES_TOML = """
+[qualification]
+criteria = ["budget", "need", "timeline"]
+
 [[stages]]
 key = "lead"
 team = "marketing"
@@ -114,6 +117,13 @@ def test_deal_ids_fit_the_command(store: Funnel, shell: str) -> None:
     assert values(store.env, shell, "funnel show ") == ["1", "2", "3"]
     if shell != "bash":
         assert ("plain", "2", "Globex") in complete(store.env, shell, "funnel won ")
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_criteria_not_yet_typed(store: Funnel, shell: str) -> None:
+    assert values(store.env, shell, "funnel qualify 1 ") == ["budget", "need", "timeline"]
+    assert values(store.env, shell, "funnel qualify 1 need ") == ["budget", "timeline"]
+    assert values(store.env, shell, "funnel qualify ") == ["1", "2"]
 
 
 @pytest.mark.parametrize("shell", SHELLS)
