@@ -60,7 +60,7 @@ def won(deal: Deal, by: str = "sam", at: int = 5) -> Deal:
     return journey.win(deal, pipeline=P, by=by, now=minutes(at), value=Decimal("900"))
 
 
-EVERY_BACKEND = {"test_repository_contract", "test_change_feed"}
+EVERY_BACKEND = {"test_repository_contract", "test_change_feed", "test_crash", "test_concurrency"}
 """The modules whose tests run against every backend; the others test TinyDB's files."""
 
 
