@@ -215,3 +215,72 @@ def test_on_postgres_the_author_is_the_database_login(pg_funnel: Funnel, pg_serv
     events = [(e["by"], e["kind"]) for e in pg_funnel.json("show", "1")["history"]]
     assert events == [("theo", "created"), (os_login(), "handoff")]
     assert pg_funnel.json("show", "1")["owner"] == "theo"
+
+
+ALIGNMENT_SETTINGS = """
+[qualification]
+criteria = ["budget", "authority", "need", "timeline"]
+required = 3
+
+[targets]
+leads = 10
+sqls = 4
+won = 2
+revenue = 50000
+"""
+
+ALIGNMENT: list[tuple[str, ...]] = [
+    ("add", "Acme", "--stage", "consideration", "--source", "webinar", "--at", "2026-11-02"),
+    ("add", "Globex", "--stage", "interest", "--source", "seo", "--at", "2026-11-03"),
+    ("add", "Initech", "--stage", "consideration", "--owner", "lena", "--at", "2026-11-04"),
+    ("qualify", "1", "budget", "authority", "need", "--at", "2026-11-05"),
+    ("qualify", "2", "budget", "--at", "2026-11-05"),
+    ("qualify", "1", "need", "--unset", "--at", "2026-11-06"),
+    ("handoff", "1", "--at", "2026-11-07"),  # refused by the gate: 2 of 3 met
+    ("qualify", "1", "timeline", "--at", "2026-11-07"),
+    ("handoff", "1", "--at", "2026-11-08"),
+    ("handoff", "3", "--override", "--reason", "CFO asked for a call", "--at", "2026-11-08"),
+    ("accept", "1", "--at", "2026-11-09"),
+    ("won", "1", "--value", "30k", "--at", "2026-11-12"),
+    ("import", str(Path(__file__).parents[1] / "fixtures" / "spreadsheet_deals.csv")),
+    ("spend", "add", "2,000", "--team", "marketing", "--channel", "webinar", "--on", "2026-11-02"),
+    ("list", "--status", "all"),
+    ("show", "1", "--json"),
+    ("log",),
+    ("export", "--format", "json"),
+    ("metrics", "--since", "2026-11-01", "--by", "source"),
+    ("metrics", "--since", "2026-11-01", "--by", "owner", "--json"),
+    ("config", "show", "--json"),
+]
+
+
+def test_qualification_the_gate_targets_import_and_the_report_answer_the_same_on_both(
+    pg_funnel: Funnel, tmp_path: Path
+) -> None:
+    """What came with the alignment features and the direct import, run on both backends:
+    every answer, and the weekly report's page, the same."""
+    settings = tmp_path / "funnel.toml"
+    settings.write_text(ALIGNMENT_SETTINGS)
+    files = make_funnel(tmp_path / "files")
+    for store in (files, pg_funnel):
+        store.env["FUNNEL_CONFIG"] = str(settings)
+    for args in ALIGNMENT:
+        on_file, on_database = files(*args), pg_funnel(*args)
+        gated = args == ALIGNMENT[6]
+        assert (on_file.exit_code != 0) == gated, (args, on_file.stderr)
+        assert ("not qualified" in on_file.stderr) == gated
+        assert (on_database.exit_code, on_database.stdout) == (on_file.exit_code, on_file.stdout), (
+            args,
+            on_database.stderr,
+        )
+        assert on_database.stderr.replace(pg_funnel.env["FUNNEL_DB"], "STORE") == (
+            on_file.stderr.replace(str(files.db), "STORE")
+        ), args
+    assert "Oscorp renewal" in pg_funnel.ok("list", "--status", "all").stdout  # imported
+    for page in ("week.md", "week.html"):
+        window = ("--since", "2026-11-01", "--until", "2026-11-15")
+        files.ok("report", *window, "-o", str(tmp_path / f"file-{page}"))
+        pg_funnel.ok("report", *window, "-o", str(tmp_path / f"pg-{page}"))
+        written = (tmp_path / f"file-{page}").read_text()
+        assert "CFO asked for a call" in written
+        assert (tmp_path / f"pg-{page}").read_text() == written, page
