@@ -17,7 +17,13 @@ from typing import Any
 import click
 
 from board import __version__
-from board.cli.context import CommandError, Env, default_store_path, system_clock
+from board.cli.context import (
+    CommandError,
+    Env,
+    default_store_path,
+    store_target,
+    system_clock,
+)
 from board.errors import FunnelError
 from board.text import printable
 
@@ -99,8 +105,9 @@ class FunnelGroup(click.Group):
             raise CommandError(f"{exc.strerror or exc}{where}", 5) from None
 
 
-def _store_file(value: str | None) -> Path | None:
-    """``--db`` or ``FUNNEL_DB`` as a path; ``dir/`` is refused (it would make a file ``dir``)."""
+def _store_file(value: str | None) -> Path | str | None:
+    """``--db`` or ``FUNNEL_DB``: a PostgreSQL URL, or a path (``dir/`` is refused: it would
+    make a file ``dir``; so is any other URL, which would make a directory ``scheme:``)."""
     if value is None:
         return None
     if value.endswith(("/", "/.", "/..")) or value in (".", ".."):
@@ -109,7 +116,12 @@ def _store_file(value: str | None) -> Path | None:
             f" e.g. {printable(value.rstrip('/') or '/')}/board.json",
             param_hint="'--db' / FUNNEL_DB",
         )
-    return Path(value)
+    try:
+        return store_target(value)
+    except FunnelError as err:
+        raise click.BadParameter(
+            str(err).removeprefix("--db / FUNNEL_DB: "), param_hint="'--db' / FUNNEL_DB"
+        ) from None
 
 
 def _error(message: str) -> None:
@@ -141,14 +153,14 @@ def _check_arguments(args: list[str]) -> None:
 )
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False),
+    metavar="PATH|URL",
     envvar="FUNNEL_DB",
     callback=lambda ctx, param, value: _store_file(value),
-    help="The store file (default: your data dir; env FUNNEL_DB).",
+    help="The store file, or a postgresql:// URL (default: your data dir; env FUNNEL_DB).",
 )
 @click.version_option(__version__, "--version", prog_name="funnel")
 @click.pass_context
-def cli(ctx: click.Context, db: Path | None) -> None:
+def cli(ctx: click.Context, db: Path | str | None) -> None:
     """Funnel: the customer journey on one board, marketing on the left, sales on the right.
 
     Run with no command to open the board. Example:
@@ -158,7 +170,7 @@ def cli(ctx: click.Context, db: Path | None) -> None:
       funnel handoff 1 --note "budget confirmed"
       funnel accept 1
     """
-    ctx.obj = Env(db=db.expanduser() if db else default_store_path(), clock=system_clock)
+    ctx.obj = Env(store=db or default_store_path(), clock=system_clock)
     if ctx.invoked_subcommand is None:
         open_board(ctx.obj)
 
@@ -214,4 +226,5 @@ LAZY_COMMANDS = {
     **dict.fromkeys(("metrics", "spend"), "metrics"),
     "report": "report",
     **dict.fromkeys(("init", "backup", "restore", "doctor"), "team"),
+    "copy": "copy",
 }

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import click
 from click.shell_completion import CompletionItem
 
-from board.cli.context import Env, default_store_path
+from board.cli.context import Env, default_store_path, store_target
 from board.deal import Deal, Status
 from board.errors import FunnelError
 from board.text import printable
@@ -26,9 +25,9 @@ def _env(ctx: click.Context) -> Env:
     # Completion runs before the group's callback: build the wiring from the parsed --db,
     # expanding ~ as the callback does, and never wait long for a busy store.
     db = root.params.get("db")
-    path = Path(db).expanduser() if db else default_store_path()
-    settings = Env(db=path).settings  # the settings beside a store are read as the store is
-    return Env(db=path, _settings=dataclasses.replace(settings, lock_timeout=LOCK_WAIT))
+    store = store_target(str(db)) if db else default_store_path()
+    settings = Env(store=store).settings  # the settings beside a store are read as it is
+    return Env(store=store, _settings=dataclasses.replace(settings, lock_timeout=LOCK_WAIT))
 
 
 def complete_stage(

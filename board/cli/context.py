@@ -8,7 +8,7 @@ import pwd
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -18,7 +18,7 @@ import orjson
 
 from board.errors import ConfigError, FunnelError
 from board.settings import Settings, load_settings
-from board.text import TERMINAL_UNSAFE, printable
+from board.text import TERMINAL_UNSAFE, clean_login, printable
 from board.timestamps import parse_moment, utc
 
 if TYPE_CHECKING:
@@ -37,28 +37,68 @@ def os_login() -> str:
         return f"uid{os.geteuid()}"
 
 
-def default_store_path() -> Path:
-    """``FUNNEL_DB``, else the per-user data dir (``.../funnel/board.json``)."""
+def default_store_path() -> Path | str:
+    """``FUNNEL_DB`` (a path or a ``postgresql://`` URL), else the per-user data dir
+    (``.../funnel/board.json``)."""
     from_env = os.environ.get("FUNNEL_DB")
     if from_env:
-        return Path(from_env).expanduser()
+        return store_target(from_env)
     import platformdirs
 
     data_dir = _under_home(platformdirs.user_data_dir, "FUNNEL_DB=/path/to/board.json")
     return data_dir / "board.json"
 
 
-def config_path_for(store: Path) -> Path:
-    """``FUNNEL_CONFIG``, else a ``funnel.toml`` beside the store, else the user config dir."""
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def store_target(value: str) -> Path | str:
+    """``--db`` or ``FUNNEL_DB``: a PostgreSQL URL as it is, else a store file's path (never a
+    directory).
+
+    A value that looks like another URL (``mysql://…``, ``postgresql:/db``) is refused: taken
+    as a path it would make a directory named after its scheme wherever the command ran.
+    """
+    if value.startswith(DATABASE_SCHEMES):
+        return value
+    if _SCHEME.match(value) and (
+        "://" in value or value.lower().startswith(("postgres", "pg:", "postgresql"))
+    ):
+        raise ConfigError(
+            f"--db / FUNNEL_DB: {printable(value)!r} is neither a store file nor a PostgreSQL"
+            " URL (postgresql://[user@][host][:port]/database, see docs/team.md); for a file"
+            " whose name has a colon, write ./ before it"
+        )
+    path = Path(value).expanduser()
+    if os.path.isdir(path):  # False where a parent cannot be searched, answered later
+        # A store is a file (its blocks and snapshots live beside it): a directory here is a
+        # slip for the file inside it, refused before anything is read or written.
+        raise ConfigError(
+            f"--db / FUNNEL_DB: {printable(value)!r} is a directory; give the store file in it,"
+            f" e.g. {printable(str(Path(value) / 'board.json'))}"
+        )
+    return path
+
+
+def is_url(store: Path | str) -> bool:
+    """Whether the store is a database server's (a URL) rather than a file."""
+    return isinstance(store, str)
+
+
+def config_path_for(store: Path | str) -> Path:
+    """``FUNNEL_CONFIG``, else a ``funnel.toml`` beside a store file, else the user config
+    dir (a database's store has nothing beside it)."""
     from_env = os.environ.get("FUNNEL_CONFIG")
     if from_env:
         return Path(from_env).expanduser()
-    beside = store.parent / CONFIG_NAME
-    try:
-        if beside.exists():
-            return beside
-    except PermissionError:
-        raise _locked_out(store.parent) from None
+    if isinstance(store, Path):
+        beside = store.parent / CONFIG_NAME
+        try:
+            if beside.exists():
+                return beside
+        except PermissionError:
+            raise _locked_out(store.parent) from None
     import platformdirs
 
     config_dir = _under_home(platformdirs.user_config_dir, "FUNNEL_CONFIG=/path/to/funnel.toml")
@@ -128,23 +168,61 @@ def system_clock() -> datetime:
 class Env:
     """The command line's wiring, built once per invocation and passed to commands."""
 
-    db: Path
+    store: Path | str
+    """The store file, or a PostgreSQL URL."""
     clock: Callable[[], datetime] = system_clock
-    user: str = field(default_factory=os_login)
+    _user: str | None = None
     _settings: Settings | None = None
     _repo: Repository | None = None
 
     @property
+    def user(self) -> str:
+        """Who is acting: the OS login (from the uid), or on PostgreSQL the database login
+        the server authenticated (``session_user``): no one can act as someone else."""
+        if self._user is None:
+            self._user = self._database_login() if isinstance(self.store, str) else os_login()
+        return self._user
+
+    def _database_login(self) -> str:
+        repo = self.repo  # first: without psycopg it says what to install
+        from storage.postgres_store import PostgresRepository
+
+        assert isinstance(repo, PostgresRepository)
+        return clean_login(repo.login(), "the database login")
+
+    @property
+    def db(self) -> Path:
+        """The store file; a command that works on files only refuses a database's store."""
+        if isinstance(self.store, Path):
+            return self.store
+        context = click.get_current_context(silent=True)
+        command = context.command_path if context is not None else "this command"
+        raise CommandError(
+            f"`{command}` works on a store file; {self.store_name} is a PostgreSQL database",
+            2,
+        )
+
+    @property
+    def store_name(self) -> str:
+        """The store as messages name it: its path, or its URL without password or options."""
+        if isinstance(self.store, Path):
+            return str(self.store)
+        from storage import display_url
+
+        return display_url(self.store)
+
+    @property
     def config_path(self) -> Path:
         """The config file in force (it may not exist)."""
-        return config_path_for(self.db)
+        return config_path_for(self.store)
 
     @property
     def settings(self) -> Settings:
         """The team settings, read on first use."""
         if self._settings is None:
             path = self.config_path
-            beside = path == self.db.parent / CONFIG_NAME
+            store = self.store
+            beside = isinstance(store, Path) and path == store.parent / CONFIG_NAME
             self._settings = load_settings(path, read_beside_store if beside else None)
         return self._settings
 
@@ -157,7 +235,7 @@ class Env:
 
             settings = self.settings
             self._repo = open_repository(
-                self.db,
+                self.store,
                 lock_timeout=settings.lock_timeout,
                 currency=settings.currency,
                 backups=BackupPolicy(

@@ -186,7 +186,7 @@ def demo(env: Env, force: bool, count: int, seed: int) -> None:
     say(
         f"Added {len(added)} sample deals ({len(won)} won, "
         f"{money_text(sum((d.value for d in won), Decimal(0)))} {settings.currency}) "
-        f"to {env.db}."
+        f"to {env.store_name}."
     )
 
 

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
-from board.cli.context import CommandError, Env, json_option, pass_env, print_json, say
+from board.cli.context import (
+    CommandError,
+    Env,
+    json_option,
+    pass_env,
+    print_json,
+    say,
+    store_target,
+)
 from board.deal import Status
 from board.errors import ConfigError, FunnelError
 from board.stages import stray_stages
@@ -48,7 +56,7 @@ def _group_name(gid: int) -> str:
 
 
 @click.command()
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", required=False, metavar="[PATH|URL]")
 @click.option(
     "--shared",
     is_flag=True,
@@ -60,20 +68,27 @@ def _group_name(gid: int) -> str:
     help="The team's group, with --shared (default: your primary group).",
 )
 @pass_env
-def init(env: Env, path: Path | None, shared: bool, group: str | None) -> None:
+def init(env: Env, path: str | None, shared: bool, group: str | None) -> None:
     """Create an empty store at PATH (default: --db or FUNNEL_DB); never over an existing one.
 
     Without --shared the store is yours alone: directory 0700, files 0600, whatever the
     umask. With --shared every member of the group can work on it; see docs/team.md.
+    Given a postgresql:// URL, it creates Funnel's tables in that database, or brings them
+    up to date (the database's roles say who may use them).
 
     \b
     Example:
       funnel init --shared --group sales /srv/funnel/board.json
       funnel init ~/funnel/board.json
+      funnel init postgresql://db.example.com/funnel
     """
     if group is not None and not shared:
         raise click.UsageError("--group goes with --shared")
-    store = (path or env.db).expanduser().absolute()
+    target = env.store if path is None else _target(path)
+    if isinstance(target, str):
+        _init_database(env, target, shared)
+        return
+    store = target.expanduser().absolute()
     gid = None
     if shared:
         gid = os.getegid() if group is None else _group_id(group)
@@ -94,6 +109,53 @@ def init(env: Env, path: Path | None, shared: bool, group: str | None) -> None:
         say(
             f"Created a team store at {store}: directory 2770, files 0660, group"
             f" {_group_name(gid)}.\nEach member adds to ~/.profile:  export FUNNEL_DB={store}"
+        )
+
+
+def _target(value: str) -> Path | str:
+    try:
+        return store_target(value)
+    except FunnelError as err:
+        raise click.BadParameter(
+            str(err).removeprefix("--db / FUNNEL_DB: "), param_hint="'PATH'"
+        ) from None
+
+
+def _init_database(env: Env, url: str, shared: bool) -> None:
+    """`funnel init` on a PostgreSQL URL: create or update the schema (idempotent)."""
+    if shared:
+        raise click.UsageError(
+            "--shared and --group make a team store file; on PostgreSQL the database's roles"
+            " say who may use the store (see docs/team.md)"
+        )
+    from storage import display_url, open_postgres
+
+    repo = open_postgres(
+        url, lock_timeout=env.settings.lock_timeout, currency=env.settings.currency
+    )
+    try:
+        had = repo.migrate()
+    finally:
+        repo.close()
+    name = display_url(url)
+    if had == 0:
+        say(
+            f"Created a Funnel store in {name}.\nEach member adds to ~/.profile:"
+            f"  export FUNNEL_DB={name}"
+        )
+    elif had < repo.schema:
+        say(f"Brought the Funnel store in {name} up to date (schema {had} to {repo.schema}).")
+    else:
+        say(f"The Funnel store in {name} is there already and up to date; nothing changed.")
+
+
+def _file_only(env: Env, what: str) -> None:
+    """Backups of a database's store are the database's own tools' work."""
+    if isinstance(env.store, str):
+        raise CommandError(
+            f"`funnel {what}` keeps snapshots of store files; a PostgreSQL store is backed up"
+            " with pg_dump and put back with pg_restore (see docs/team.md)",
+            2,
         )
 
 
@@ -135,6 +197,7 @@ def backup(env: Env, listing: bool, as_json: bool) -> None:
       funnel backup
       funnel backup --list
     """
+    _file_only(env, "backup")
     if listing:
         backups = list_backups(StoreLayout(env.db))
         if as_json:
@@ -183,6 +246,7 @@ def restore(env: Env, snapshot: str | None, yes: bool) -> None:
       funnel restore --yes
       funnel restore board.json.2026-11-20T101500.123Z.auto
     """
+    _file_only(env, "restore")
     chosen = find_backup(StoreLayout(env.db), snapshot)
     if chosen is not None and not yes:
         if not sys.stdin.isatty():
@@ -218,6 +282,9 @@ def doctor(ctx: click.Context, env: Env, as_json: bool) -> None:
       funnel doctor
       funnel --db /srv/funnel/board.json doctor --json
     """
+    if isinstance(env.store, str):
+        _doctor_database(ctx, env, env.store, as_json)
+        return
     extra: list[Finding] = []
     timeout = 5.0
     try:
@@ -249,6 +316,74 @@ def doctor(ctx: click.Context, env: Env, as_json: bool) -> None:
     else:
         _print_report(summary)
     if not report.healthy:
+        ctx.exit(1)
+
+
+def _doctor_database(ctx: click.Context, env: Env, url: str, as_json: bool) -> None:
+    """`funnel doctor` on PostgreSQL: the connection, the schema, and the login's privileges."""
+    from storage import display_url, open_postgres
+
+    repo = open_postgres(url, lock_timeout=env.settings.lock_timeout)
+    try:
+        found = repo.examine()
+    finally:
+        repo.close()
+    problems: list[dict[str, str]] = []
+    if found["schema"] is None:
+        problems.append(
+            {
+                "check": "schema",
+                "problem": "there is no Funnel store in this database yet",
+                "fix": f"create it: funnel init {display_url(url)}",
+            }
+        )
+    elif found["schema"] != repo.schema:
+        problems.append(
+            {
+                "check": "schema",
+                "problem": f"the store has schema {found['schema']}, this Funnel {repo.schema}",
+                "fix": "the next write brings it up to date, or run funnel init",
+            }
+        )
+    missing = found["missing"]
+    assert isinstance(missing, list)
+    if missing:
+        problems.append(
+            {
+                "check": "privileges",
+                "problem": f"login {found['login']} lacks {', '.join(map(str, missing))}",
+                "fix": "the database's admin grants the team's role (see docs/team.md)",
+            }
+        )
+    summary = {
+        "store": display_url(url),
+        "healthy": not problems,
+        "login": found["login"],
+        "schema": found["schema"],
+        "open_deals": found.get("open_deals"),
+        "closed_deals": found.get("closed_deals"),
+        "spend_entries": found.get("spend"),
+        "problems": problems,
+    }
+    if as_json:
+        print_json(summary)
+    else:
+        counts = ""
+        if found["schema"] is not None:
+            counts = (
+                f", {summary['open_deals']} open deals, {summary['closed_deals']} closed,"
+                f" {summary['spend_entries']} spend entries"
+            )
+        click.echo(
+            printable(
+                f"{summary['store']}: PostgreSQL store, schema {found['schema']}, login"
+                f" {found['login']}{counts}"
+            )
+        )
+        for problem in problems:
+            click.echo(printable(f"  {problem['check']}: {problem['problem']}"))
+            click.echo(printable(f"    fix: {problem['fix']}"))
+    if problems:
         ctx.exit(1)
 
 

@@ -222,3 +222,33 @@ def test_a_directory_as_the_store_is_refused(funnel: Funnel, tmp_path: Path, how
         result = funnel("add", "x")
     assert_one_line_error(result, 2, "names a directory", f"{directory}board.json")
     assert not (tmp_path / "stores").exists()
+
+
+@pytest.mark.parametrize(
+    "how", ["--db", "FUNNEL_DB", "init PATH", "init with FUNNEL_DB", "copy --to"]
+)
+def test_an_existing_directory_as_the_store_is_refused(
+    funnel: Funnel, tmp_path: Path, how: str
+) -> None:
+    """A directory named without its trailing slash is a usage error like one with it: one
+    line, exit 2, nothing written (before, the store's own checks answered later, with exit 1,
+    4 or 5 and a lock file left inside the directory)."""
+    directory = tmp_path / "stores"
+    directory.mkdir()
+    funnel.ok("add", "Acme renewal")
+    before = sorted((p, p.stat().st_mtime_ns) for p in tmp_path.rglob("*"))
+    if how == "--db":
+        result = funnel("--db", str(directory), "add", "x")
+    elif how == "FUNNEL_DB":
+        funnel.env["FUNNEL_DB"] = str(directory)
+        result = funnel("add", "x")
+    elif how == "init PATH":
+        result = funnel("init", str(directory))
+    elif how == "init with FUNNEL_DB":
+        funnel.env["FUNNEL_DB"] = str(directory)
+        result = funnel("init")
+    else:
+        result = funnel("copy", "--to", str(directory))
+    assert_one_line_error(result, 2, "is a directory", f"{directory}/board.json")
+    assert sorted((p, p.stat().st_mtime_ns) for p in tmp_path.rglob("*")) == before
+    assert list(directory.iterdir()) == []

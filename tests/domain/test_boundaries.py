@@ -34,3 +34,12 @@ def test_the_command_line_does_not_import_textual() -> None:
     loaded = _modules_after_import("import board.cli")
     assert "click" in loaded
     assert not any(m.split(".")[0] == "textual" for m in loaded)
+
+
+def test_a_file_store_never_imports_psycopg(tmp_path: object) -> None:
+    loaded = _modules_after_import(
+        "from pathlib import Path\nimport tempfile\nimport board.cli\nfrom storage import"
+        " open_repository\nopen_repository(Path(tempfile.mkdtemp()) / 'board.json').snapshot()"
+    )
+    assert "storage.tinydb_store" in loaded
+    assert not any(m.split(".")[0] == "psycopg" for m in loaded)

@@ -20,8 +20,12 @@ P = DEFAULT_PIPELINE
 
 OpenRepository = Callable[..., Repository]
 
-BACKENDS: dict[str, OpenRepository] = {"tinydb": open_repository}
-"""Every Repository implementation; the contract tests run against each."""
+BACKENDS: dict[str, OpenRepository] = {"postgres": open_repository, "tinydb": open_repository}
+"""Every Repository implementation; the contract tests run against each. Both open through
+`open_repository`: the target (`store_path`) says which (a path or a ``postgresql://`` URL)."""
+
+SCHEMA = {"postgres": 1, "tinydb": 2}
+"""The schema version each backend's new stores have."""
 
 
 def minutes(n: int) -> datetime:
@@ -56,16 +60,52 @@ def won(deal: Deal, by: str = "sam", at: int = 5) -> Deal:
     return journey.win(deal, pipeline=P, by=by, now=minutes(at), value=Decimal("900"))
 
 
-@pytest.fixture(params=sorted(BACKENDS))
-def backend(request: pytest.FixtureRequest) -> OpenRepository:
-    """The function that opens a repository of one backend."""
-    return BACKENDS[request.param]
+EVERY_BACKEND = {"test_repository_contract", "test_change_feed", "test_crash", "test_concurrency"}
+"""The modules whose tests run against every backend; the others test TinyDB's files."""
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``backend_name``: every backend in the contract's modules, TinyDB elsewhere."""
+    if "backend_name" in metafunc.fixturenames:
+        module = metafunc.module.__name__.rsplit(".", 1)[-1]
+        metafunc.parametrize(
+            "backend_name", sorted(BACKENDS) if module in EVERY_BACKEND else ["tinydb"]
+        )
 
 
 @pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    """Where the store under test lives (nothing there yet)."""
-    return tmp_path / "board.json"
+def backend_name() -> str:
+    """The backend under test (parametrized by `pytest_generate_tests`)."""
+    return "tinydb"
+
+
+@pytest.fixture
+def backend(backend_name: str) -> OpenRepository:
+    """The function that opens a repository of one backend."""
+    return BACKENDS[backend_name]
+
+
+def _new_store(request: pytest.FixtureRequest, tmp_path: Path, name: str) -> Path:
+    backend = (
+        request.getfixturevalue("backend_name") if "backend_name" in request.fixturenames else None
+    )
+    if backend == "postgres":
+        # A database of its own: a URL, which `open_repository` takes as it takes a path.
+        return request.getfixturevalue("pg_database")()  # type: ignore[no-any-return]
+    return tmp_path / name / "board.json" if name else tmp_path / "board.json"
+
+
+@pytest.fixture
+def store_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """Where the store under test lives (nothing there yet): a file, or a database's URL
+    when the test runs against PostgreSQL."""
+    return _new_store(request, tmp_path, "")
+
+
+@pytest.fixture
+def other_store(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """Where another store lives, of the same backend as `store_path`."""
+    return _new_store(request, tmp_path, "other")
 
 
 @pytest.fixture

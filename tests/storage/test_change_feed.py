@@ -111,12 +111,12 @@ def test_a_cursor_from_another_reader_still_gives_a_true_answer(
 
 
 def test_a_store_made_anew_resets_every_reader(
-    backend: OpenRepository, store_path: Path, tmp_path: Path
+    backend: OpenRepository, store_path: Path, other_store: Path
 ) -> None:
     repo = backend(store_path)
     repo.add(maker("Old"))
     cursor = repo.changes(None).cursor
-    other = backend(tmp_path / "other" / "board.json")
+    other = backend(other_store)
     other.add(maker("Elsewhere"))
     changes = other.changes(cursor)
     assert changes.reset and [d.title for d in changes.deals] == ["Elsewhere"]
