@@ -82,9 +82,15 @@ class BoardScreen(BoardSync):
             return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys that cannot apply to the selected deal are hidden and do nothing."""
+        """Every key works once the board is built; one that cannot apply says why."""
         if not self.built:
             return action in {"help", "quit"}  # the board is not there yet
+        return True
+
+    def key_applies(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """Keys that cannot apply to the selected deal are left off the key bar."""
+        if not self.built:
+            return action in {"help", "quit"}
         deal = self.selected
         pipeline = self.settings.pipeline
         if action in _SELECTED:
@@ -107,10 +113,33 @@ class BoardScreen(BoardSync):
             return self.deal_filter.active or self._filter_input().has_class("-shown")
         return True
 
+    def _chosen(self, doing: str) -> Deal | None:
+        """The selected deal, or None after saying there is none to act on."""
+        deal = self.selected
+        if deal is None:
+            column = self.query_one(BoardView).columns[self.query_one(BoardView).active]
+            self.notify(
+                f"There is no deal to {doing} here: {printable(column.stage.label)} shows none.",
+                title=f"Cannot {doing}",
+                severity="warning",
+                markup=False,
+            )
+        return deal
+
+    def _refused(self, doing: str, attempt: Callable[[], object]) -> bool:
+        """Try a rule without keeping the result; say why (in the CLI's words) if it refuses."""
+        try:
+            attempt()
+        except FunnelError as exc:
+            self._fail(doing, exc)
+            return True
+        return False
+
     def _filter_input(self) -> Input:
         return self.query_one("#filter", Input)
 
     def _fail(self, doing: str, exc: FunnelError) -> None:
+        """Say why an action was refused, in the words the command line uses."""
         self.notify(str(exc), title=f"Cannot {doing}", severity="error", markup=False)
 
     def _change(self, deal: Deal, label: str, apply: Callable[[Deal], Deal]) -> None:
@@ -135,7 +164,7 @@ class BoardScreen(BoardSync):
         """Every field and the history of the deal."""
         from screens.deal_detail import DealDetail
 
-        if (deal := self.selected) is not None:
+        if (deal := self._chosen("show")) is not None:
             self.app.push_screen(DealDetail(deal, self.settings.pipeline, self.clock()))
 
     def action_add(self) -> None:
@@ -172,7 +201,7 @@ class BoardScreen(BoardSync):
         """The edit form for the deal."""
         from screens.deal_form import DealForm
 
-        deal = self.selected
+        deal = self._chosen("edit")
         if deal is None:
             return
 
@@ -201,11 +230,29 @@ class BoardScreen(BoardSync):
         """One stage back or on; crossing the handoff line asks for a note or a reason."""
         from screens.text_prompt import TextPrompt
 
-        deal = self.selected
+        deal = self._chosen("move")
         if deal is None:
             return
         pipeline = self.settings.pipeline
-        target = pipeline.keys[pipeline.index(deal.stage) + step]
+        index = pipeline.index(deal.stage) + step
+        if deal.is_open and not 0 <= index < len(pipeline.stages):
+            where = "first" if index < 0 else "last"
+            self._fail(
+                "move",
+                RuleViolation(
+                    f"deal {deal.id} is in {pipeline.get(deal.stage).label}, the {where} stage;"
+                    f" there is no stage {'before' if index < 0 else 'after'} it"
+                ),
+            )
+            return
+        target = pipeline.keys[max(0, min(index, len(pipeline.stages) - 1))]
+        if self._refused(
+            "move",
+            lambda: journey.move(
+                deal, target, pipeline=pipeline, by=self.user, now=self.clock(), reason="-"
+            ),
+        ):
+            return
         from_sales, to_sales = pipeline.is_sales(deal.stage), pipeline.is_sales(target)
         label = "win" if target == pipeline.customer.key else "move"
         if not from_sales and to_sales:
@@ -256,14 +303,14 @@ class BoardScreen(BoardSync):
 
     def action_accept(self) -> None:
         """Sales accepts the handoff."""
-        if (deal := self.selected) is not None:
+        if (deal := self._chosen("accept")) is not None:
             self._change(
                 deal, "accept", lambda d: journey.accept(d, by=self.user, now=self.clock())
             )
 
     def action_win(self) -> None:
         """The deal is won: it moves to the customer column."""
-        if (deal := self.selected) is not None:
+        if (deal := self._chosen("win")) is not None:
             self._change(
                 deal,
                 "win",
@@ -276,8 +323,12 @@ class BoardScreen(BoardSync):
         """The deal is lost: pick or type why; it leaves the board."""
         from screens.lost_reason_picker import LostReasonPicker
 
-        deal = self.selected
+        deal = self._chosen("lose")
         if deal is None:
+            return
+        if self._refused(
+            "lose", lambda: journey.lose(deal, by=self.user, now=self.clock(), reason="-")
+        ):
             return
 
         def lost(reason: str | None) -> None:
@@ -296,7 +347,7 @@ class BoardScreen(BoardSync):
         """Delete the deal after a confirmation (undo brings it back)."""
         from screens.confirm_dialog import ConfirmDialog
 
-        deal = self.selected
+        deal = self._chosen("delete")
         if deal is None:
             return
 
@@ -412,10 +463,17 @@ class BoardScreen(BoardSync):
 
     def action_side_panel(self) -> None:
         """Show or hide the side panel."""
-        self.panel_wanted = not self.panel_wanted
-        self._show_panel()
-        if self.panel_wanted and not self.query_one("#side-panel").display:
-            self.notify("The side panel needs a terminal at least 100 columns wide.")
+        shown = self.fitted.panel > 0
+        if not shown and not self.fitted.panel_fits:
+            self.notify(
+                "The side panel needs a wider terminal: it would leave the columns too narrow."
+                " Widen the window, or keep working without it.",
+                title="No room for the panel",
+                severity="warning",
+            )
+            return
+        self.panel_wanted = not shown
+        self.fit_layout()
 
     def action_window(self) -> None:
         """The next metrics window: 30 d, 90 d, 1 y, all."""

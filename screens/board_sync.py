@@ -18,16 +18,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from board.deal import Deal
 from board.errors import Conflict, FunnelError, StoreLocked
 from board.metrics import Metrics, compute_metrics
 from board.settings import Settings
 from board.spend import Spend
+from screens.board_layout import BoardLayout, board_layout
 from screens.board_view import BoardView
 from screens.column_data import ColumnData, build_columns
 from screens.deal_filter import DealFilter
+from screens.key_bar import KeyBar
 from screens.side_panel import SidePanel, metrics_window
 from screens.status_line import StatusLine
 from screens.store_writer import Intent, StoreWriter, WriteJob
@@ -56,10 +58,6 @@ WINDOWS: tuple[tuple[int | None, str], ...] = (
     (None, "all time"),
 )
 """What ``w`` cycles through: days back from now (None: since the first deal) and a label."""
-PANEL_WIDTH = 30
-"""Columns the side panel takes (as in board_screen.tcss)."""
-PANEL_MIN_WIDTH = 100
-"""Below this many columns the side panel hides itself to leave room for the board."""
 
 EMPTY_TEXT = (
     "No deals yet.\n\n"
@@ -94,7 +92,10 @@ class BoardSync(Screen[None]):
         """Whether the board and its panel are mounted (they come after the first frame)."""
         self.deal_filter = DealFilter()
         self.undo_log = UndoLog()
-        self.panel_wanted = True
+        self.panel_wanted: bool | None = None
+        """The person's choice with ``s`` (None: shown when the columns keep their room)."""
+        self.fitted = BoardLayout((), 0, panel_fits=False)
+        """How the width is shared now (see `screens.board_layout`)."""
         days = settings.metrics_window_days
         self.windows = (
             WINDOWS
@@ -122,7 +123,7 @@ class BoardSync(Screen[None]):
         filter_input = Input(placeholder="filter: title, company, owner, source, tags", id="filter")
         filter_input.cursor_blink = self.blink
         yield filter_input
-        yield Footer(compact=True)
+        yield KeyBar(pinned=("s", "question_mark", "q"), applies=self.key_applies, id="keys")
 
     def on_mount(self) -> None:
         self._status()
@@ -142,9 +143,7 @@ class BoardSync(Screen[None]):
         )
         self.built = True
         board.focus()
-        panel = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
-        board.fit_columns(self.app.size.width - (PANEL_WIDTH if panel else 0))
-        self._show_panel()
+        self.fit_layout()
         self.refresh_bindings()
         # Read once the board is on screen: parsing a big store must not delay the picture.
         self.call_after_refresh(self._first_read)
@@ -291,7 +290,7 @@ class BoardSync(Screen[None]):
         if not self.built:
             return
         panel = self.query_one(SidePanel)
-        panel.display = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
+        panel.display = self.fitted.panel > 0
         if panel.display and self.loaded:
             panel.show(
                 self._columns, self.clock(), self.settings.handoff_sla_hours, self.settings.currency
@@ -343,7 +342,20 @@ class BoardSync(Screen[None]):
         )
 
     def on_resize(self) -> None:
-        """The panel hides on narrow terminals."""
+        """Share the new width between the columns and the panel."""
+        self.fit_layout()
+
+    def fit_layout(self) -> None:
+        """Every column whole and the panel beside them, never over them."""
+        if not self.built:
+            return
+        stages = len(self.settings.pipeline.stages)
+        self.fitted = board_layout(self.app.size.width, stages, self.panel_wanted)
+        self.query_one(BoardView).fit_columns(self.fitted.columns)
+        # The empty board's message sits over the columns, its margins inside them.
+        self.query_one("#empty").styles.width = max(self.fitted.board - 8, 20)
+        if self.fitted.panel:
+            self.query_one(SidePanel).styles.width = self.fitted.panel
         self._show_panel()
 
     @on(BoardView.Selected)
@@ -351,9 +363,13 @@ class BoardSync(Screen[None]):
         # After the frame: the footer rebuilds itself, which must not delay the cursor.
         self.call_after_refresh(self.refresh_keys)
 
+    def key_applies(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """Whether a key does something for the selected deal (the key bar shows only those)."""
+        return True
+
     def refresh_keys(self) -> None:
-        """Refresh the footer, but only when a key became (un)available: it rebuilds itself."""
-        available = tuple(self.check_action(action, parameters) for action, parameters in _CHECKED)
+        """Refresh the key bar, but only when a key became (un)available."""
+        available = tuple(self.key_applies(action, parameters) for action, parameters in _CHECKED)
         if available != self._available:
             self._available = available
             self.refresh_bindings()

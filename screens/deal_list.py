@@ -97,6 +97,9 @@ class DealList(ScrollView, can_focus=False):
         self.cursor = index if index is not None else min(old_cursor, max(len(deals) - 1, 0))
         self._card_cache.clear()
         self._set_length(len(deals))
+        # The card under the cursor may have moved (accepted, undone, a colleague's change):
+        # keep it in sight, so the next key acts on a card the person can see.
+        self.scroll_to_cursor()
         self.refresh()
 
     def _set_length(self, count: int) -> None:
@@ -130,6 +133,8 @@ class DealList(ScrollView, can_focus=False):
         """Scroll so the whole selected card is visible."""
         top = self.cursor * CARD_HEIGHT
         height = self.scrollable_content_region.height
+        if height <= 0:
+            return  # not laid out yet: the resize that follows scrolls
         y = self.scroll_offset.y
         if top < y:
             self.scroll_to(y=top, animate=False, immediate=True)
