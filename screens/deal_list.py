@@ -47,9 +47,12 @@ class DealList(ScrollView, can_focus=False):
         scrollbar-size-vertical: 1;
         overflow-x: hidden;
         overflow-y: auto;
+        /* The selected card in reverse video of the theme's text: the one pair every theme
+           keeps far apart, which stays far apart in 256 and 16 colours (a blue cursor fell
+           to grey under white text). Roles on it keep their weight, not their hue. */
         & > .deal-list--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
+            background: $foreground;
+            color: $background;
         }
         & > .deal-list--title { text-style: bold; }
         & > .deal-list--dim { color: $text-muted; }
@@ -193,13 +196,21 @@ class DealList(ScrollView, can_focus=False):
             self.get_component_rich_style("deal-list--cursor") if has_cursor else (self.base_style)
         )
         marker = "▌" if has_cursor else " "
+        role_style = self._role_style
         strips = []
         for pieces in card_lines(
             self.deals[index], self.stage, self.now, self.sla_hours, max(width - 1, 0)
         ):
             segments = [Segment(marker, base)]
+            # On the selected card a role keeps its weight but not its hue: a coloured owner
+            # on the cursor's background was unreadable (1.02:1 in 256 colours).
             segments.extend(
-                Segment(text, base + self._role_style(role)) for text, role in pieces if text
+                Segment(
+                    text,
+                    base + (role_style(role).without_color if has_cursor else role_style(role)),
+                )
+                for text, role in pieces
+                if text
             )
             strips.append(Strip(segments).crop_extend(0, width, base))
         if len(self._card_cache) > 256:
