@@ -19,6 +19,7 @@ from board.text import printable
 from screens.board_sync import BoardSync
 from screens.board_view import BoardView
 from screens.deal_filter import DealFilter
+from screens.status_line import StatusLine
 from screens.store_writer import Intent, WriteJob
 from screens.undo_log import Transition, refuse_if_changed, reverse
 from storage.repository import Repository
@@ -81,6 +82,19 @@ class BoardScreen(BoardSync):
         except NoMatches:
             return None
 
+    def _problem(self, exc: FunnelError, stamp: tuple[int, ...]) -> None:
+        """A store that cannot be read says so where "loading…" was, and offers no Add."""
+        super()._problem(exc, stamp)
+        if not self.loaded and self.is_attached:
+            self.query_one(StatusLine).problem = "cannot read the store (r tries again)"
+            self._status()
+            self.refresh_bindings()
+
+    @property
+    def unreadable(self) -> bool:
+        """Whether the store could not be read and nothing was ever shown from it."""
+        return not self.loaded and bool(self.query_one(StatusLine).problem)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Every key works once the board is built; one that cannot apply says why."""
         if not self.built:
@@ -91,6 +105,8 @@ class BoardScreen(BoardSync):
         """Keys that cannot apply to the selected deal are left off the key bar."""
         if not self.built:
             return action in {"help", "quit"}
+        if self.unreadable:
+            return action in {"help", "quit", "reload", "side_panel"}
         deal = self.selected
         pipeline = self.settings.pipeline
         if action in _SELECTED:
@@ -165,13 +181,33 @@ class BoardScreen(BoardSync):
         from screens.deal_detail import DealDetail
 
         if (deal := self._chosen("show")) is not None:
-            self.app.push_screen(DealDetail(deal, self.settings.pipeline, self.clock()))
+            self.app.push_screen(
+                DealDetail(deal, self.settings.pipeline, self.clock()),
+                lambda edit: self._edit_from_detail(deal.id) if edit else None,
+            )
+
+    def _edit_from_detail(self, deal_id: int) -> None:
+        if (shown := self.selected) is not None and shown.id == deal_id:
+            self.action_edit()
 
     def action_add(self) -> None:
         """The add form; the new deal lands in the stage of the cursor."""
         from screens.deal_form import DealForm
 
+        if self.unreadable:
+            self.notify(
+                "The store cannot be read, so nothing can be added to it. Fix or restore"
+                " the file (funnel doctor says how), then press r.",
+                title="Cannot add",
+                severity="error",
+            )
+            return
+        pipeline = self.settings.pipeline
         stage = self.query_one(BoardView).active_stage
+        if stage == pipeline.customer.key:
+            # A deal added as a customer is won at once: offer the last open stage instead
+            # (the form still lets the person choose Customer, with a value).
+            stage = pipeline.keys[pipeline.index(stage) - 1]
 
         def added(draft: DealDraft | None) -> None:
             if draft is None:

@@ -17,6 +17,7 @@ from board.money import money_display
 from board.stages import Pipeline
 from board.text import printable
 from board.timestamps import age_text
+from screens.key_bar import KeyBar
 
 
 def when_text(moment: datetime | None, now: datetime) -> str:
@@ -109,11 +110,16 @@ def timeline_content(deal: Deal, pipeline: Pipeline) -> Content:
     return Content("\n").join(lines) if lines else Content("No history recorded.")
 
 
-class DealDetail(ModalScreen[None]):
-    """A read-only view of one deal; escape or enter closes it."""
+class DealDetail(ModalScreen[bool]):
+    """A read-only view of one deal; escape or enter closes it, ``e`` asks to edit it."""
 
     CSS_PATH = "deal_detail.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "Edit"),
+        Binding("down,j", "scroll(1)", "Scroll", key_display="↑↓"),
+        Binding("up,k", "scroll(-1)", "Scroll", show=False),
+        Binding("pagedown,space", "scroll(10)", "Page", show=False),
+        Binding("pageup", "scroll(-10)", "Page up", show=False),
         Binding("escape,enter,q", "close", "Close"),
     ]
 
@@ -136,7 +142,16 @@ class DealDetail(ModalScreen[None]):
                     yield Static(Content(printable(deal.notes, keep_newlines=True)), id="notes")
                 yield Static("History", classes="section-title")
                 yield Static(timeline_content(deal, self.pipeline), id="timeline")
+        yield KeyBar(pinned=("escape",))
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll a long history."""
+        self.query_one("#detail-body", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_edit(self) -> None:
+        """Close and open the edit form on this deal."""
+        self.dismiss(True)
 
     def action_close(self) -> None:
         """Back to the board."""
-        self.dismiss(None)
+        self.dismiss(False)

@@ -15,11 +15,12 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from board import journey
 from board.deal import Deal, DealDraft
-from board.errors import FunnelError
+from board.errors import FunnelError, InvalidInput
 from board.money import money_text, parse_money
 from board.settings import Settings
 from board.text import strip_controls
 from screens.field_error import FieldError
+from screens.key_bar import KeyBar
 
 _FIELDS = ("title", "company", "contact", "value", "owner", "source", "tags")
 _LABELS = {
@@ -56,8 +57,10 @@ class DealForm(ModalScreen[DealDraft | None]):
 
     CSS_PATH = "deal_form.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
+        Binding("tab", "app.focus_next", "Next field"),
+        Binding("shift+tab", "app.focus_previous", "Previous field"),
+        Binding("escape", "cancel", "Cancel"),
     ]
 
     def __init__(
@@ -78,6 +81,7 @@ class DealForm(ModalScreen[DealDraft | None]):
         self.stage = stage or settings.pipeline.first.key
         self.blink = blink
         self._tried = False
+        self._wrong = "title"
 
     def compose(self) -> ComposeResult:
         deal = self.deal
@@ -113,6 +117,7 @@ class DealForm(ModalScreen[DealDraft | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
+        yield KeyBar(pinned=("ctrl+s", "escape"))
 
     def _row(self, name: str, value: str) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -154,6 +159,13 @@ class DealForm(ModalScreen[DealDraft | None]):
             tags=tags,
             notes=strip_controls(self.query_one("#notes", TextArea).text, keep_newlines=True),
         )
+        if draft.stage == self.settings.pipeline.customer.key and not value:
+            # Added as a customer, a deal is won at once: at $0 it would skew the win rate,
+            # the deal size and the revenue.
+            raise InvalidInput(
+                f"value is needed: a deal added to {self.settings.pipeline.customer.label}"
+                " is won at once"
+            )
         journey.new_deal(
             draft,
             deal_id=1,
@@ -172,6 +184,7 @@ class DealForm(ModalScreen[DealDraft | None]):
         except FunnelError as exc:
             message = str(exc)
             self.query_one(f"#{error_field(message)}-error", FieldError).show(message)
+            self._wrong = error_field(message)
             return None
 
     def on_input_changed(self) -> None:
@@ -198,6 +211,8 @@ class DealForm(ModalScreen[DealDraft | None]):
         draft = self._check()
         if draft is not None:
             self.dismiss(draft)
+        else:
+            self.query_one(f"#{self._wrong}").focus()  # straight to what needs fixing
 
     def action_cancel(self) -> None:
         """Escape: nothing is saved."""

@@ -94,12 +94,15 @@ class KeyBar(Widget):
         *,
         pinned: Sequence[str] = ("question_mark", "q"),
         applies: Applies | None = None,
+        hints: Sequence[tuple[str, str]] = (),
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.pinned = tuple(pinned)
         self.applies = applies
+        self.hints = tuple(hints)
+        """``(keys, what they do)`` shown first: keys a focused field handles itself."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -115,7 +118,8 @@ class KeyBar(Widget):
             for (_, binding, enabled, _tooltip) in self.screen.active_bindings.values()
             if enabled
         ]
-        return key_entries(bindings, self.app.get_key_display, self.applies)
+        hints = [(keys, text, Binding(keys, "", text)) for keys, text in self.hints]
+        return [*hints, *key_entries(bindings, self.app.get_key_display, self.applies)]
 
     def render(self) -> Content:
         """The line, fitted to the bar's width."""

@@ -53,7 +53,7 @@ BOARD_KEYS = (
 
 async def test_question_mark_shows_every_key(board_store: Path) -> None:
     app = make_app(board_store)
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with app.run_test(size=(120, 70)) as pilot:  # smaller terminals scroll the help
         await loaded(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
