@@ -14,7 +14,8 @@ from textual.widgets import Input
 
 from board import journey
 from board.deal import Deal, DealChanges, DealDraft, Status
-from board.errors import FunnelError, RuleViolation
+from board.edit_merge import MergedEdit, merge_edit
+from board.errors import Conflict, FunnelError, RuleViolation
 from board.text import printable
 from screens.board_sync import BoardSync
 from screens.board_view import BoardView
@@ -26,6 +27,22 @@ from storage.repository import Repository
 
 # The dialogs, the detail and the help screen are imported where they open: none of them is
 # on the first frame, and importing them all up front delays it.
+
+
+class StaleWrite(Conflict):
+    """A conflict that carries the deal as the store holds it now (read in the writer)."""
+
+    def __init__(self, message: str, fresh: Deal) -> None:
+        super().__init__(message)
+        self.fresh = fresh
+
+
+def _changes(deal: Deal) -> DealChanges:
+    """Every editable field of ``deal``, as changes (to compare with what was there)."""
+    return DealChanges(
+        **{field.name: getattr(deal, field.name) for field in dataclasses.fields(DealChanges)}
+    )
+
 
 _MOVE = Binding.Group("Move deal ")  # the footer sets no space after a group's label
 _SELECTED = {"detail", "edit", "delete"}
@@ -158,8 +175,18 @@ class BoardScreen(BoardSync):
         """Say why an action was refused, in the words the command line uses."""
         self.notify(str(exc), title=f"Cannot {doing}", severity="error", markup=False)
 
-    def _change(self, deal: Deal, label: str, apply: Callable[[Deal], Deal]) -> None:
-        """Apply a rule now, show the result, and write it behind (refused if the deal moved on)."""
+    def _change(
+        self,
+        deal: Deal,
+        label: str,
+        apply: Callable[[Deal], Deal],
+        on_conflict: Callable[[Deal, Deal], None] | None = None,
+    ) -> None:
+        """Apply a rule now, show the result, and write it behind (refused if the deal moved on).
+
+        ``on_conflict(mine, fresh)`` is called when the deal changed meanwhile, with the deal
+        as this person would have written it and as the store holds it now.
+        """
         try:
             after = apply(deal)
         except FunnelError as exc:
@@ -167,12 +194,21 @@ class BoardScreen(BoardSync):
             return
 
         def write(repository: Repository) -> Transition:
-            stored = repository.change(
-                deal.id, lambda _current: after, expected_version=deal.version
-            )
+            try:
+                stored = repository.change(
+                    deal.id, lambda _current: after, expected_version=deal.version
+                )
+            except Conflict as exc:
+                if on_conflict is not None:
+                    raise StaleWrite(str(exc), repository.get(deal.id)) from exc
+                raise
             return Transition(label, deal.id, deal, stored)
 
-        self.submit(WriteJob(label, write), shown=after, deal_id=deal.id)
+        def conflicted(exc: Conflict) -> None:
+            if on_conflict is not None and isinstance(exc, StaleWrite):
+                on_conflict(after, exc.fresh)
+
+        self.submit(WriteJob(label, write, on_conflict=conflicted), shown=after, deal_id=deal.id)
 
     # Deals -------------------------------------------------------------------------------
 
@@ -235,11 +271,14 @@ class BoardScreen(BoardSync):
 
     def action_edit(self) -> None:
         """The edit form for the deal."""
-        from screens.deal_form import DealForm
 
         deal = self._chosen("edit")
-        if deal is None:
-            return
+        if deal is not None:
+            self._edit(deal)
+
+    def _edit(self, deal: Deal, merged: MergedEdit | None = None) -> None:
+        """The edit form on ``deal``; after a conflict, with the person's changes carried over."""
+        from screens.deal_form import DealForm
 
         def edited(draft: DealDraft | None) -> None:
             if draft is None:
@@ -255,11 +294,17 @@ class BoardScreen(BoardSync):
                 notes=draft.notes,
             )
             self._change(
-                deal, "edit", lambda d: journey.edit(d, changes, by=self.user, now=self.clock())
+                deal,
+                "edit",
+                lambda d: journey.edit(d, changes, by=self.user, now=self.clock()),
+                on_conflict=lambda mine, fresh: self._edit(
+                    fresh, merge_edit(deal, _changes(mine), fresh)
+                ),
             )
 
         self.app.push_screen(
-            DealForm(self.settings, self.user, self.clock, deal, blink=self.blink), edited
+            DealForm(self.settings, self.user, self.clock, deal, blink=self.blink, merged=merged),
+            edited,
         )
 
     def action_move(self, step: int) -> None:

@@ -453,6 +453,8 @@ class BoardSync(Screen[None]):
             title = "Changed by someone else"
             if job.source is not None:
                 self.undo_log.forget(job.source)
+            if job.on_conflict is not None:
+                self.call_after_refresh(job.on_conflict, exc)
         elif isinstance(exc, StoreLocked):
             title = "Store busy: not saved"
         else:

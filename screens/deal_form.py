@@ -15,10 +15,12 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from board import journey
 from board.deal import Deal, DealDraft
+from board.edit_merge import MergedEdit
 from board.errors import FunnelError, InvalidInput
 from board.money import money_text, parse_money
 from board.settings import Settings
-from board.text import strip_controls
+from board.text import printable, strip_controls
+from screens.deal_card import fit
 from screens.field_error import FieldError
 from screens.key_bar import KeyBar
 
@@ -40,6 +42,15 @@ _HINTS = {
     "tags": "comma separated",
     "source": "webinar, seo, referral…",
 }
+
+
+def _as_text(value: object) -> str:
+    """A field's value as the form shows it."""
+    if isinstance(value, Decimal):
+        return money_text(value)
+    if isinstance(value, tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
 
 
 def error_field(message: str) -> str:
@@ -72,12 +83,15 @@ class DealForm(ModalScreen[DealDraft | None]):
         *,
         stage: str | None = None,
         blink: bool = True,
+        merged: MergedEdit | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.user = user
         self.clock = clock
         self.deal = deal
+        self.merged = merged
+        """After a conflict: the person's changes carried onto the fresh ``deal``, and clashes."""
         self.stage = stage or settings.pipeline.first.key
         self.blink = blink
         self._tried = False
@@ -94,7 +108,19 @@ class DealForm(ModalScreen[DealDraft | None]):
             "source": deal.source if deal else "",
             "tags": ", ".join(deal.tags) if deal else "",
         }
+        notes_text = deal.notes if deal else ""
         heading = f"Edit deal {deal.id}" if deal else "Add a deal"
+        if self.merged is not None and deal is not None:
+            carried = self.merged.carried
+            for name in _FIELDS:
+                typed = getattr(carried, name)
+                if typed is not None:
+                    values[name] = _as_text(typed)
+            notes_text = carried.notes if carried.notes is not None else notes_text
+            heading = (
+                f"Edit deal {deal.id}: {printable(deal.updated_by)} changed it meanwhile;"
+                " your changes are kept below"
+            )
         with Vertical(id="deal-form"):
             yield Static(heading, classes="dialog-title", markup=False)
             with VerticalScroll(id="fields"):
@@ -105,7 +131,7 @@ class DealForm(ModalScreen[DealDraft | None]):
                 with Horizontal(classes="row"):
                     yield Label(_LABELS["notes"], classes="field-label")
                     notes = TextArea(
-                        deal.notes if deal else "",
+                        notes_text,
                         id="notes",
                         compact=True,
                         soft_wrap=True,
@@ -138,6 +164,13 @@ class DealForm(ModalScreen[DealDraft | None]):
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
+        if self.merged is not None and self.deal is not None:
+            who = printable(self.deal.updated_by)
+            for clash in self.merged.clashes:
+                self.query_one(f"#{clash.field}-error", FieldError).show(
+                    f"{who} changed this meanwhile (kept); you had typed"
+                    f" “{fit(printable(_as_text(clash.mine)), 40)}”"
+                )
 
     def _text(self, name: str) -> str:
         return strip_controls(self.query_one(f"#{name}", Input).value)

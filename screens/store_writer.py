@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from board.errors import FunnelError, StoreLocked
+from board.errors import Conflict, FunnelError, StoreLocked
 from screens.undo_log import Transition
 from storage.repository import Repository
 
@@ -30,6 +30,8 @@ class WriteJob:
     intent: Intent = Intent.DO
     source: Transition | None = None
     """For undo and redo: the log entry being reversed."""
+    on_conflict: Callable[[Conflict], None] | None = None
+    """What the board does when the write is refused as a conflict (an edit reopens its form)."""
 
 
 Done = Callable[[WriteJob, Transition], None]
