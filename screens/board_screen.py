@@ -82,6 +82,7 @@ class BoardScreen(BoardSync):
         Binding("m", "mine", "Mine", tooltip="Show only my deals, or everyone's again"),
         Binding("o", "owner", "Owner", tooltip="Show one owner's deals"),
         Binding("escape", "clear", "Clear", tooltip="Clear the filter and the owner"),
+        Binding("c", "closed", "Closed", tooltip="Find a won or lost deal and reopen it"),
         Binding("u", "undo", "Undo", tooltip="Undo my last change"),
         Binding("U", "redo", "Redo", tooltip="Redo what I undid"),
         Binding("r", "reload", "Reload", tooltip="Read the store again now"),
@@ -449,6 +450,30 @@ class BoardScreen(BoardSync):
                 yes="Delete",
             ),
             confirmed,
+        )
+
+    def action_closed(self) -> None:
+        """Won and lost deals: find one and reopen it onto the board."""
+        from screens.closed_deals import ClosedDeals
+
+        def chosen(deal_id: int | None) -> None:
+            deal = self.deals.get(deal_id) if deal_id is not None else None
+            if deal is None:
+                return
+            pipeline = self.settings.pipeline
+            self._change(
+                deal,
+                "reopen",
+                lambda d: journey.reopen(d, pipeline=pipeline, by=self.user, now=self.clock()),
+            )
+            stage = pipeline.get(journey.last_open_stage(deal, pipeline)).label
+            self.notify(f"Reopened deal {deal.id} in {stage}. u undoes it.", markup=False)
+
+        self.app.push_screen(
+            ClosedDeals(
+                list(self.deals.values()), self.settings.pipeline, self.clock(), blink=self.blink
+            ),
+            chosen,
         )
 
     def action_undo(self) -> None:

@@ -33,6 +33,7 @@ KEY_NAMES = {
 """How keys are written for people."""
 
 DEAL_ACTIONS = {
+    "closed",
     "detail",
     "add",
     "edit",
