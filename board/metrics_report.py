@@ -12,7 +12,7 @@ from board.metrics_result import MARKETING_GUIDANCE, SALES_GUIDANCE, Guidance, M
 from board.metrics_window import window_text
 from board.money import money_display
 from board.stages import Pipeline
-from board.text import printable
+from board.text import counted, printable
 
 UNDEFINED = "—"
 VERDICT_GLYPHS = {"below": "↓ below", "within": "✓ within", "above": "↑ above"}
@@ -118,7 +118,11 @@ def metrics_report(metrics: Metrics, pipeline: Pipeline) -> str:
                     _share(m.sales_spend_pct, SALES_GUIDANCE),
                 ),
                 ("CAC", money_text_or_dash(m.cac, cur), "spend per deal won"),
-                ("CLV", money_text_or_dash(m.clv, cur), f"{m.customers_to_date} customers to date"),
+                (
+                    "CLV",
+                    money_text_or_dash(m.clv, cur),
+                    f"{counted(m.customers_to_date, 'customer')} to date",
+                ),
                 ("CLV : CAC", number_text(m.clv_to_cac), ""),
             ],
         ),

@@ -92,3 +92,8 @@ def clean_tag(raw: str) -> str:
     if any(ch.isspace() or ch == "," for ch in text):
         raise InvalidInput(f"tag {text!r} must not contain spaces or commas")
     return text
+
+
+def counted(count: int, noun: str) -> str:
+    """``1 deal``, ``2 deals``, ``1,200 customers``: a count with its noun agreeing."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"

@@ -24,7 +24,9 @@ def when_text(moment: datetime | None, now: datetime) -> str:
     """``2026-11-20 14:30 UTC (3d ago)``."""
     if moment is None:
         return "—"
-    return f"{moment:%Y-%m-%d %H:%M} UTC ({age_text((now - moment).total_seconds())} ago)"
+    seconds = (now - moment).total_seconds()
+    ago = "just now" if seconds < 60 else f"{age_text(seconds)} ago"
+    return f"{moment:%Y-%m-%d %H:%M} UTC ({ago})"
 
 
 def _stage(pipeline: Pipeline, key: object) -> str:

@@ -133,3 +133,14 @@ def test_future_moments_are_refused_but_small_skew_is_forgiven() -> None:
 )
 def test_age_text(seconds: float, text: str) -> None:
     assert age_text(seconds) == text
+
+
+def test_counted_nouns_agree_with_their_count() -> None:
+    from board.text import counted
+
+    assert [counted(n, "deal") for n in (0, 1, 2, 1200)] == [
+        "0 deals",
+        "1 deal",
+        "2 deals",
+        "1,200 deals",
+    ]
