@@ -16,17 +16,11 @@ from board.deal import Deal, Event, EventKind
 from board.money import money_display
 from board.stages import Pipeline
 from board.text import printable
-from board.timestamps import age_text
+from board.timestamps import moment_text
 from screens.key_bar import KeyBar
 
-
-def when_text(moment: datetime | None, now: datetime) -> str:
-    """``2026-11-20 14:30 UTC (3d ago)``."""
-    if moment is None:
-        return "—"
-    seconds = (now - moment).total_seconds()
-    ago = "just now" if seconds < 60 else f"{age_text(seconds)} ago"
-    return f"{moment:%Y-%m-%d %H:%M} UTC ({ago})"
+when_text = moment_text
+"""``2026-11-20 14:30 UTC (3d ago)``: the same words as ``funnel show``."""
 
 
 def _stage(pipeline: Pipeline, key: object) -> str:
