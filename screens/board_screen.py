@@ -169,6 +169,18 @@ class BoardScreen(BoardSync):
             return True
         return False
 
+    def submit(
+        self,
+        job: WriteJob,
+        shown: Deal | None = None,
+        deal_id: int | None = None,
+        removed: bool = False,
+    ) -> None:
+        """Queue a write; the panel's figures move with the card, not a store read later."""
+        super().submit(job, shown, deal_id, removed)
+        if shown is not None or removed:
+            self.refresh_metrics()
+
     def _filter_input(self) -> Input:
         return self.query_one("#filter", Input)
 
@@ -530,6 +542,9 @@ class BoardScreen(BoardSync):
         owner_changed = deal_filter.owner != self.deal_filter.owner
         self.deal_filter = deal_filter
         self._render_board()
+        # The count in the status line changes with the board, in the same frame: drawn a
+        # frame later it said "24 open" over an empty board for as long as that frame took.
+        self._status()
         self.refresh_keys()
         if owner_changed:
             self.refresh_metrics()  # metrics follow the owner, not the typed filter

@@ -194,3 +194,24 @@ async def test_quick_moves_are_written_in_order_and_each_shows_at_once(
         assert (acme.stage, acme.version) == ("consideration", 3)
         assert [e.data.get("to") for e in acme.history[1:]] == ["interest", "consideration"]
         assert board.deals[1].version == 3
+
+
+async def test_the_panels_figures_move_with_the_card(board_store: Path) -> None:
+    from screens.metrics_panel import MetricsPanel
+
+    app = make_app(board_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        board = await loaded(pilot)
+        panel = board.query_one(MetricsPanel)
+        await until(pilot, lambda: panel.metrics is not None)
+        assert panel.metrics is not None
+        before = panel.metrics.stage_conversion[0].reached_to  # deals that reached Interest
+        board._start_read = lambda *, force: None  # type: ignore[method-assign]  # no reads
+        await pilot.press("L")  # Acme: Awareness → Interest
+        await until(
+            pilot,
+            lambda: (
+                panel.metrics is not None
+                and panel.metrics.stage_conversion[0].reached_to == before + 1
+            ),
+        )

@@ -84,3 +84,16 @@ async def test_o_picks_an_owner_and_escape_clears(board_store: Path) -> None:
         assert shown_ids(app) == {1, 3, 4, 5}  # maya
         await pilot.press("escape")
         assert len(shown_ids(app)) == 7
+
+
+async def test_the_open_count_changes_with_the_board_not_a_frame_later(board_store: Path) -> None:
+    from screens.status_line import StatusLine
+    from tests.tui.conftest import loaded, make_app
+
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = await loaded(pilot)
+        status = board.query_one(StatusLine)
+        assert "6 open" in str(status.content)
+        board.action_mine()  # no frame in between: what the person sees next
+        assert "1 open" in str(status.content)
