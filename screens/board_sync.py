@@ -293,7 +293,11 @@ class BoardSync(Screen[None]):
         panel.display = self.fitted.panel > 0
         if panel.display and self.loaded:
             panel.show(
-                self._columns, self.clock(), self.settings.handoff_sla_hours, self.settings.currency
+                self._columns,
+                self.clock(),
+                self.settings.handoff_sla_hours,
+                self.settings.currency,
+                searched=bool(self.deal_filter.text.strip()),
             )
 
     def refresh_metrics(self) -> None:
