@@ -19,9 +19,6 @@ from board.text import printable
 from board.timestamps import moment_text
 from screens.key_bar import KeyBar
 
-when_text = moment_text
-"""``2026-11-20 14:30 UTC (3d ago)``: the same words as ``funnel show``."""
-
 
 def _stage(pipeline: Pipeline, key: object) -> str:
     text = str(key)
@@ -66,25 +63,25 @@ def fields_content(deal: Deal, pipeline: Pipeline, now: datetime) -> Content:
         ("Owner", deal.owner),
         ("Source", deal.source or "—"),
         ("Tags", ", ".join(deal.tags) or "—"),
-        ("Created", when_text(deal.created_at, now)),
-        ("In stage since", when_text(deal.stage_entered_at, now)),
-        ("Updated", f"{when_text(deal.updated_at, now)} by {deal.updated_by}"),
+        ("Created", moment_text(deal.created_at, now)),
+        ("In stage since", moment_text(deal.stage_entered_at, now)),
+        ("Updated", f"{moment_text(deal.updated_at, now)} by {deal.updated_by}"),
     ]
     if deal.won_at:
-        rows.append(("Won", when_text(deal.won_at, now)))
+        rows.append(("Won", moment_text(deal.won_at, now)))
     if deal.lost_at:
-        rows.append(("Lost", f"{when_text(deal.lost_at, now)}: {deal.lost_reason or ''}"))
+        rows.append(("Lost", f"{moment_text(deal.lost_at, now)}: {deal.lost_reason or ''}"))
     if handoff is not None:
-        rows.append(("Handed off", f"{when_text(handoff.at, now)} by {handoff.by}"))
+        rows.append(("Handed off", f"{moment_text(handoff.at, now)} by {handoff.by}"))
         if handoff.accepted_at:
             rows.append(
-                ("Accepted", f"{when_text(handoff.accepted_at, now)} by {handoff.accepted_by}")
+                ("Accepted", f"{moment_text(handoff.accepted_at, now)} by {handoff.accepted_by}")
             )
         if handoff.rejected_at:
             rows.append(
                 (
                     "Rejected",
-                    f"{when_text(handoff.rejected_at, now)} by "
+                    f"{moment_text(handoff.rejected_at, now)} by "
                     f"{handoff.rejected_by}: {handoff.reason or ''}",
                 )
             )
