@@ -44,7 +44,7 @@ def _changes(deal: Deal) -> DealChanges:
     )
 
 
-_MOVE = Binding.Group("Move deal ")  # the footer sets no space after a group's label
+_MOVE = Binding.Group("Move")
 _SELECTED = {"detail", "edit", "delete"}
 
 

@@ -123,7 +123,12 @@ class BoardSync(Screen[None]):
         filter_input = Input(placeholder="filter: title, company, owner, source, tags", id="filter")
         filter_input.cursor_blink = self.blink
         yield filter_input
-        yield KeyBar(pinned=("s", "question_mark", "q"), applies=self.key_applies, id="keys")
+        yield KeyBar(
+            pinned=("s", "question_mark", "q"),
+            trailing=("1",),  # the stage numbers matter less than the deal's keys
+            applies=self.key_applies,
+            id="keys",
+        )
 
     def on_mount(self) -> None:
         self._status()

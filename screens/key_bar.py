@@ -50,18 +50,25 @@ def key_entries(
 
 
 def key_line(
-    entries: Sequence[tuple[str, str, Binding]], pinned: Sequence[str], width: int
+    entries: Sequence[tuple[str, str, Binding]],
+    pinned: Sequence[str],
+    width: int,
+    trailing: Sequence[str] = (),
 ) -> Content:
-    """One line: the pinned keys at the right, the others before them as far as they fit."""
+    """One line: the pinned keys at the right, the others before them as far as they fit.
+
+    ``trailing`` keys come after the others, so a narrow line drops them first.
+    """
     right = [e for e in entries if e[2].key.split(",")[0] in pinned]
     left = [e for e in entries if e not in right]
+    left.sort(key=lambda e: e[2].key.split(",")[0] in trailing)  # stable: order kept
 
     def piece(entry: tuple[str, str, Binding]) -> Content:
         keys, label, _ = entry
         return Content.assemble((keys, "bold $text-accent"), " ", label)
 
     right_part = Content(KEY_GAP).join(piece(e) for e in right)
-    room = width - right_part.cell_length - 1
+    room = width - right_part.cell_length - cell_len(KEY_GAP)
     shown: list[Content] = []
     used = 0
     for entry in left:
@@ -93,6 +100,7 @@ class KeyBar(Widget):
         self,
         *,
         pinned: Sequence[str] = ("question_mark", "q"),
+        trailing: Sequence[str] = (),
         applies: Applies | None = None,
         hints: Sequence[tuple[str, str]] = (),
         id: str | None = None,
@@ -100,6 +108,7 @@ class KeyBar(Widget):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.pinned = tuple(pinned)
+        self.trailing = tuple(trailing)
         self.applies = applies
         self.hints = tuple(hints)
         """``(keys, what they do)`` shown first: keys a focused field handles itself."""
@@ -123,4 +132,4 @@ class KeyBar(Widget):
 
     def render(self) -> Content:
         """The line, fitted to the bar's width."""
-        return key_line(self.entries(), self.pinned, self.content_region.width)
+        return key_line(self.entries(), self.pinned, self.content_region.width, self.trailing)

@@ -80,7 +80,7 @@ async def test_footer_shows_only_keys_that_apply(board_store: Path) -> None:
             "Owner",
             "Help",
             "Quit",
-            "Move deal",
+            "L Move",
             "Stage",
         ):
             assert label in footer, label
