@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.widgets import Input
@@ -20,6 +20,7 @@ from board.text import printable
 from screens.board_sync import BoardSync
 from screens.board_view import BoardView
 from screens.deal_filter import DealFilter
+from screens.key_bar import KeyBar
 from screens.status_line import StatusLine
 from screens.store_writer import Intent, WriteJob
 from screens.undo_log import Transition, refuse_if_changed, reverse
@@ -125,6 +126,8 @@ class BoardScreen(BoardSync):
             return action in {"help", "quit"}
         if self.unreadable:
             return action in {"help", "quit", "reload", "side_panel"}
+        if self.focused is self._filter_input():
+            return action == "clear"  # every other key is a letter of the filter
         deal = self.selected
         pipeline = self.settings.pipeline
         if action in _SELECTED:
@@ -527,6 +530,14 @@ class BoardScreen(BoardSync):
         field.add_class("-shown")
         field.focus()
         self.refresh_keys()
+
+    @on(events.DescendantFocus, "#filter")
+    @on(events.DescendantBlur, "#filter")
+    def _typing_changed(self) -> None:
+        """While the filter line has the focus, letters are text: the key bar says so."""
+        typing = self.focused is self._filter_input()
+        self.query_one(KeyBar).hints = (("enter", "Done"),) if typing else ()
+        self.refresh_bindings()
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:

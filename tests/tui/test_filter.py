@@ -118,3 +118,20 @@ async def test_the_panel_says_which_figures_follow_a_typed_filter(board_store: P
         assert "1 open · $12,500" in panel_text()  # the summary follows the filter
         await pilot.press("escape")
         await until(pilot, lambda: "metrics below" not in panel_text())
+
+
+async def test_while_typing_a_filter_the_key_bar_offers_only_what_works(
+    board_store: Path,
+) -> None:
+    from tests.tui.conftest import loaded, make_app, screen_text, until
+
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: "enter Done" in screen_text(app).splitlines()[-1])
+        keys = screen_text(app).splitlines()[-1]
+        assert "esc Clear" in keys and "q Quit" not in keys  # q is a letter here
+        await pilot.press("a", "c", "m", "e", "enter")
+        await until(pilot, lambda: "q Quit" in screen_text(app).splitlines()[-1])
+        assert "enter Done" not in screen_text(app).splitlines()[-1]
