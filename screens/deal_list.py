@@ -48,11 +48,12 @@ class DealList(ScrollView, can_focus=False):
         overflow-x: hidden;
         overflow-y: auto;
         /* The selected card in reverse video of the theme's text: the one pair every theme
-           keeps far apart, which stays far apart in 256 and 16 colours (a blue cursor fell
-           to grey under white text). Roles on it keep their weight, not their hue. */
+           keeps far apart. Its text is black or white (auto); light and ANSI themes get their
+           own block in app.tcss, so the pair stays far apart in 256 and 16 colours too.
+           Roles on it keep their weight, not their hue. */
         & > .deal-list--cursor {
             background: $foreground;
-            color: $background;
+            color: auto 100%;
         }
         & > .deal-list--title { text-style: bold; }
         & > .deal-list--dim { color: $text-muted; }

@@ -1,5 +1,7 @@
 """Every text on the selected card readable (WCAG ≥ 4.5:1) in truecolor, 256 and 16 colours.
 
+In every built-in theme: the team's settings may name any of them.
+
 The ratio is computed from the styles the board renders: each segment's foreground and
 background, brought down to the colour system the terminal has, as a terminal shows them.
 """
@@ -12,6 +14,7 @@ import pytest
 from rich.color import Color, ColorSystem, ColorType
 from rich.segment import Segment
 from rich.terminal_theme import DEFAULT_TERMINAL_THEME
+from textual.theme import BUILTIN_THEMES
 
 from screens.board_view import BoardView
 from screens.deal_card import CARD_HEIGHT
@@ -79,7 +82,7 @@ async def _selected_card_segments(app: object, deal_id: int) -> list[list[Segmen
     return lines
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+@pytest.mark.parametrize("theme", sorted(BUILTIN_THEMES))
 async def test_every_text_on_the_selected_card_reads_in_every_colour_system(
     board_store: Path, theme: str
 ) -> None:
