@@ -14,6 +14,7 @@ from textual.actions import parse
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
+from textual.style import Style
 from textual.widget import Widget
 
 Applies = Callable[[str, tuple[object, ...]], bool]
@@ -54,18 +55,22 @@ def key_line(
     pinned: Sequence[str],
     width: int,
     trailing: Sequence[str] = (),
+    click: Callable[[Binding], str | None] = lambda _binding: None,
 ) -> Content:
     """One line: the pinned keys at the right, the others before them as far as they fit.
 
-    ``trailing`` keys come after the others, so a narrow line drops them first.
+    ``trailing`` keys come after the others, so a narrow line drops them first; ``click``
+    names the action a click on a key runs (None: not clickable).
     """
     right = [e for e in entries if e[2].key.split(",")[0] in pinned]
     left = [e for e in entries if e not in right]
     left.sort(key=lambda e: e[2].key.split(",")[0] in trailing)  # stable: order kept
 
     def piece(entry: tuple[str, str, Binding]) -> Content:
-        keys, label, _ = entry
-        return Content.assemble((keys, "bold $text-accent"), " ", label)
+        keys, label, binding = entry
+        text = Content.assemble((keys, "bold $text-accent"), " ", label)
+        action = click(binding)
+        return text if action is None else text.stylize(Style.from_meta({"@click": action}))
 
     right_part = Content(KEY_GAP).join(piece(e) for e in right)
     room = width - right_part.cell_length - cell_len(KEY_GAP)
@@ -111,6 +116,8 @@ class KeyBar(Widget):
         self.trailing = tuple(trailing)
         self.applies = applies
         self.hints = tuple(hints)
+        self._targets: dict[int, str] = {}
+        """The action a click on each shown binding runs, with its namespace."""
         """``(keys, what they do)`` shown first: keys a focused field handles itself."""
 
     def on_mount(self) -> None:
@@ -122,14 +129,32 @@ class KeyBar(Widget):
 
     def entries(self) -> list[tuple[str, str, Binding]]:
         """What the bar would show, were the line wide enough."""
-        bindings = [
-            binding
-            for (_, binding, enabled, _tooltip) in self.screen.active_bindings.values()
-            if enabled
-        ]
+        screen = self.screen
+        self._targets = {}
+        bindings = []
+        for node, binding, enabled, _tooltip in screen.active_bindings.values():
+            if not enabled:
+                continue
+            bindings.append(binding)
+            action = binding.action
+            if "." in action.split("(")[0]:
+                self._targets[id(binding)] = action  # its own namespace: ``app.quit``
+            elif node is screen:
+                self._targets[id(binding)] = f"screen.{action}"
+            elif node is screen.focused:
+                self._targets[id(binding)] = f"focused.{action}"
+            elif node is self.app:
+                self._targets[id(binding)] = f"app.{action}"
         hints = [(keys, text, Binding(keys, "", text)) for keys, text in self.hints]
         return [*hints, *key_entries(bindings, self.app.get_key_display, self.applies)]
 
     def render(self) -> Content:
         """The line, fitted to the bar's width."""
-        return key_line(self.entries(), self.pinned, self.content_region.width, self.trailing)
+        entries = self.entries()
+        return key_line(
+            entries,
+            self.pinned,
+            self.content_region.width,
+            self.trailing,
+            click=lambda binding: self._targets.get(id(binding)),
+        )

@@ -172,3 +172,20 @@ async def test_q_quits(board_store: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_a_click_on_a_key_in_the_key_bar_runs_it(board_store: Path) -> None:
+    from screens.help_screen import HelpScreen
+    from screens.key_bar import KeyBar
+
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        keys = screen_text(app).splitlines()[-1]
+        await pilot.click(KeyBar, offset=(keys.index("? Help") + 2, 0))
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await pilot.pause()
+        keys = screen_text(app).splitlines()[-1]
+        await pilot.click(KeyBar, offset=(keys.index("a Add") + 1, 0))
+        await until(pilot, lambda: "Add a deal" in screen_text(app))
