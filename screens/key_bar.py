@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len
+from textual import events
 from textual.actions import parse
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.style import Style
 from textual.widget import Widget
 
 Applies = Callable[[str, tuple[object, ...]], bool]
@@ -50,42 +50,60 @@ def key_entries(
     return entries
 
 
+Spot = tuple[int, int, Binding]
+"""Where a key sits on the line: first cell, the cell after it, and its binding."""
+
+
 def key_line(
     entries: Sequence[tuple[str, str, Binding]],
     pinned: Sequence[str],
     width: int,
     trailing: Sequence[str] = (),
-    click: Callable[[Binding], str | None] = lambda _binding: None,
-) -> Content:
+) -> tuple[Content, list[Spot]]:
     """One line: the pinned keys at the right, the others before them as far as they fit.
 
-    ``trailing`` keys come after the others, so a narrow line drops them first; ``click``
-    names the action a click on a key runs (None: not clickable).
+    ``trailing`` keys come after the others, so a narrow line drops them first. Returns the
+    line and where each key landed on it (for clicks).
     """
     right = [e for e in entries if e[2].key.split(",")[0] in pinned]
     left = [e for e in entries if e not in right]
     left.sort(key=lambda e: e[2].key.split(",")[0] in trailing)  # stable: order kept
 
     def piece(entry: tuple[str, str, Binding]) -> Content:
-        keys, label, binding = entry
-        text = Content.assemble((keys, "bold $text-accent"), " ", label)
-        action = click(binding)
-        return text if action is None else text.stylize(Style.from_meta({"@click": action}))
+        keys, label, _ = entry
+        return Content.assemble((keys, "bold $text-accent"), " ", label)
 
-    right_part = Content(KEY_GAP).join(piece(e) for e in right)
-    room = width - right_part.cell_length - cell_len(KEY_GAP)
-    shown: list[Content] = []
+    right_parts = [piece(e) for e in right]
+    right_width = sum(p.cell_length for p in right_parts) + cell_len(KEY_GAP) * max(
+        len(right_parts) - 1, 0
+    )
+    room = width - right_width - cell_len(KEY_GAP)
+    shown: list[tuple[Content, Binding]] = []
     used = 0
     for entry in left:
         part = piece(entry)
         need = part.cell_length + (cell_len(KEY_GAP) if shown else 0)
         if used + need > room:
             break
-        shown.append(part)
+        shown.append((part, entry[2]))
         used += need
-    left_part = Content(KEY_GAP).join(shown)
-    gap = max(width - left_part.cell_length - right_part.cell_length, 1)
-    return Content.assemble(left_part, " " * gap, right_part)
+    gap = max(width - used - right_width, 1)
+    pieces: list[Content] = []
+    spots: list[Spot] = []
+    x = 0
+    laid = [*shown, *((p, e[2]) for p, e in zip(right_parts, right, strict=True))]
+    for index, (part, binding) in enumerate(laid):
+        if index:
+            space = gap if index == len(shown) else cell_len(KEY_GAP)
+            pieces.append(Content(" " * space))
+            x += space
+        elif not shown:
+            pieces.append(Content(" " * gap))
+            x += gap
+        pieces.append(part)
+        spots.append((x, x + part.cell_length, binding))
+        x += part.cell_length
+    return Content.assemble(*pieces), spots
 
 
 class KeyBar(Widget):
@@ -117,6 +135,7 @@ class KeyBar(Widget):
         self.applies = applies
         self.hints = tuple(hints)
         self._targets: dict[int, str] = {}
+        self._spots: list[Spot] = []
         """The action a click on each shown binding runs, with its namespace."""
         """``(keys, what they do)`` shown first: keys a focused field handles itself."""
 
@@ -150,11 +169,16 @@ class KeyBar(Widget):
 
     def render(self) -> Content:
         """The line, fitted to the bar's width."""
-        entries = self.entries()
-        return key_line(
-            entries,
-            self.pinned,
-            self.content_region.width,
-            self.trailing,
-            click=lambda binding: self._targets.get(id(binding)),
+        line, self._spots = key_line(
+            self.entries(), self.pinned, self.content_region.width, self.trailing
         )
+        return line
+
+    async def on_click(self, event: events.Click) -> None:
+        """A click on a key runs it, as pressing it would."""
+        x = event.x - self.styles.padding.left
+        for start, end, binding in self._spots:
+            action = self._targets.get(id(binding))
+            if start <= x < end and action is not None:
+                await self.run_action(action)
+                return
