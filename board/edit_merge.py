@@ -31,6 +31,13 @@ class MergedEdit:
     clashes: tuple[Clash, ...]
 
 
+def changes_of(deal: Deal) -> DealChanges:
+    """Every editable field of ``deal``, as changes (to compare with what was there)."""
+    return DealChanges(
+        **{field.name: getattr(deal, field.name) for field in dataclasses.fields(DealChanges)}
+    )
+
+
 def merge_edit(base: Deal, mine: DealChanges, fresh: Deal) -> MergedEdit:
     """Carry the fields changed in ``mine`` (against ``base``) over to ``fresh``."""
     carried: dict[str, object] = {}

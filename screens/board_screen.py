@@ -5,24 +5,24 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable
-from typing import ClassVar
 
 from textual import events, on
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.widgets import Input
 
 from board import journey
 from board.deal import Deal, DealChanges, DealDraft, Status
-from board.edit_merge import MergedEdit, merge_edit
+from board.edit_merge import MergedEdit, changes_of, merge_edit
 from board.errors import Conflict, FunnelError, RuleViolation
 from board.text import printable
+from screens.board_keys import BOARD_BINDINGS, deal_key_applies
 from screens.board_sync import BoardSync
 from screens.board_view import BoardView
 from screens.deal_filter import DealFilter
 from screens.key_bar import KeyBar
 from screens.status_line import StatusLine
-from screens.store_writer import Intent, WriteJob
+from screens.store_writer import Intent, StaleWrite, WriteJob
 from screens.undo_log import Transition, refuse_if_changed, reverse
 from storage.repository import Repository
 
@@ -30,68 +30,10 @@ from storage.repository import Repository
 # on the first frame, and importing them all up front delays it.
 
 
-class StaleWrite(Conflict):
-    """A conflict that carries the deal as the store holds it now (read in the writer)."""
-
-    def __init__(self, message: str, fresh: Deal) -> None:
-        super().__init__(message)
-        self.fresh = fresh
-
-
-def _changes(deal: Deal) -> DealChanges:
-    """Every editable field of ``deal``, as changes (to compare with what was there)."""
-    return DealChanges(
-        **{field.name: getattr(deal, field.name) for field in dataclasses.fields(DealChanges)}
-    )
-
-
-_MOVE = Binding.Group("Move")
-_SELECTED = {"detail", "edit", "delete"}
-
-
 class BoardScreen(BoardSync):
     """The pipeline board with its side panel, filter line and footer."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "detail", "Detail", tooltip="Show every field and the history"),
-        Binding("a", "add", "Add", tooltip="Add a deal"),
-        Binding("e", "edit", "Edit", tooltip="Edit the selected deal"),
-        Binding(
-            "H,shift+left",
-            "move(-1)",
-            "Move deal back",
-            group=_MOVE,
-            tooltip="Move the deal one stage back (out of sales: a rejection)",
-        ),
-        Binding(
-            "L,shift+right",
-            "move(1)",
-            "Move deal on",
-            group=_MOVE,
-            tooltip="Move the deal one stage on (into sales: the handoff)",
-        ),
-        Binding("A", "accept", "Accept", tooltip="Accept the handoff: sales takes the deal"),
-        Binding("W", "win", "Won", tooltip="Mark the deal won"),
-        Binding("X", "lose", "Lost", tooltip="Mark the deal lost, saying why"),
-        Binding("d", "delete", "Delete", tooltip="Delete the deal (asks first)"),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            tooltip="Filter as you type: title, company, owner, source, tags",
-        ),
-        Binding("m", "mine", "Mine", tooltip="Show only my deals, or everyone's again"),
-        Binding("o", "owner", "Owner", tooltip="Show one owner's deals"),
-        Binding("escape", "clear", "Clear", tooltip="Clear the filter and the owner"),
-        Binding("c", "closed", "Closed", tooltip="Find a won or lost deal and reopen it"),
-        Binding("u", "undo", "Undo", tooltip="Undo my last change"),
-        Binding("U", "redo", "Redo", tooltip="Redo what I undid"),
-        Binding("r", "reload", "Reload", tooltip="Read the store again now"),
-        Binding("s", "side_panel", "Panel", tooltip="Show or hide the side panel"),
-        Binding("w", "window", "Window", tooltip="Cycle the metrics window: 30 d, 90 d, 1 y, all"),
-        Binding("question_mark", "help", "Help", tooltip="Show every key"),
-        Binding("q", "app.quit", "Quit", tooltip="Quit funnel"),
-    ]
+    BINDINGS = BOARD_BINDINGS
 
     @property
     def selected(self) -> Deal | None:
@@ -128,27 +70,13 @@ class BoardScreen(BoardSync):
             return action in {"help", "quit", "reload", "side_panel"}
         if self.focused is self._filter_input():
             return action == "clear"  # every other key is a letter of the filter
-        deal = self.selected
-        pipeline = self.settings.pipeline
-        if action in _SELECTED:
-            return deal is not None
-        if action == "move":
-            if deal is None or not deal.is_open or not isinstance(parameters[0], int):
-                return False
-            return 0 <= pipeline.index(deal.stage) + parameters[0] < len(pipeline.stages)
-        if action == "accept":
-            return deal is not None and deal.awaiting_acceptance
-        if action == "win":
-            return deal is not None and deal.is_open and pipeline.is_sales(deal.stage)
-        if action == "lose":
-            return deal is not None and deal.is_open
         if action == "undo":
             return self.undo_log.can_undo
         if action == "redo":
             return self.undo_log.can_redo
         if action == "clear":
             return self.deal_filter.active or self._filter_input().has_class("-shown")
-        return True
+        return deal_key_applies(action, parameters, self.selected, self.settings.pipeline)
 
     def _chosen(self, doing: str) -> Deal | None:
         """The selected deal, or None after saying there is none to act on."""
@@ -314,7 +242,7 @@ class BoardScreen(BoardSync):
                 "edit",
                 lambda d: journey.edit(d, changes, by=self.user, now=self.clock()),
                 on_conflict=lambda mine, fresh: self._edit(
-                    fresh, merge_edit(deal, _changes(mine), fresh)
+                    fresh, merge_edit(deal, changes_of(mine), fresh)
                 ),
             )
 

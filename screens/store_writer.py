@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from board.deal import Deal
 from board.errors import Conflict, FunnelError, StoreLocked
 from screens.undo_log import Transition
 from storage.repository import Repository
@@ -32,6 +33,14 @@ class WriteJob:
     """For undo and redo: the log entry being reversed."""
     on_conflict: Callable[[Conflict], None] | None = None
     """What the board does when the write is refused as a conflict (an edit reopens its form)."""
+
+
+class StaleWrite(Conflict):
+    """A conflict that carries the deal as the store holds it now (read in the writer)."""
+
+    def __init__(self, message: str, fresh: Deal) -> None:
+        super().__init__(message)
+        self.fresh = fresh
 
 
 Done = Callable[[WriteJob, Transition], None]
