@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from board.deal import Deal, Status
 from board.money import money_display
 from board.stages import Pipeline
-from board.text import printable
+from board.text import counted, printable
 from board.timestamps import age_text
 from screens.deal_filter import DealFilter
 from screens.key_bar import KeyBar
@@ -105,9 +105,8 @@ class ClosedDeals(ModalScreen[int | None]):
         if found:
             options.highlighted = 0
         more = f" (the first {SHOWN} shown: type to narrow)" if len(found) > SHOWN else ""
-        noun = "deal" if len(found) == 1 else "deals"
         self.query_one("#closed-count", Static).update(
-            f"{len(found):,} {noun}{more}" if found else "No closed deal matches."
+            f"{counted(len(found), 'deal')}{more}" if found else "No closed deal matches."
         )
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from board.money import money_display
 from board.stages import Stage, Team
-from board.text import printable
+from board.text import counted, printable
 from screens.column_data import ColumnData
 from screens.deal_list import DealList
 
@@ -38,20 +38,17 @@ def header_content(
     marker = "▶" if active else ("◇" if stage.team is Team.MARKETING else "◆")
     label = Content.styled(f"{marker} {number} {printable(stage.label)}", "bold")
     question = Content.styled(printable(stage.question) or " ", "italic $text-muted")
-    noun = "deal" if data.count == 1 else "deals"
     total = money_display(data.total, currency, compact=True)
     weighted = money_display(data.weighted, currency, compact=True)
     percent = f"{stage.probability * 100:.0f}%"
+    figures = [f"{counted(data.count, 'deal')} {total}", f"{data.count:,} · {total}", total]
+    chances = [f"≈ {weighted} at {percent}", f"≈ {weighted}"]
     return Content("\n").join(
         [
             label,
             question,
-            Content(
-                _longest([f"{data.count} {noun} {total}", f"{data.count} · {total}", total], width)
-            ),
-            Content.styled(
-                _longest([f"≈ {weighted} at {percent}", f"≈ {weighted}"], width), "$text-muted"
-            ),
+            Content(_longest(figures, width)),
+            Content.styled(_longest(chances, width), "$text-muted"),
         ]
     )
 
