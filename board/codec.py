@@ -16,6 +16,7 @@ from typing import Any
 from board.deal import Deal, Event, EventKind, Handoff, Status
 from board.errors import InvalidInput
 from board.money import check_money, money_text
+from board.qualification import QualificationRules, qualification_of
 from board.spend import Spend
 from board.stages import Team
 from board.timestamps import from_iso, iso
@@ -36,7 +37,8 @@ def _ts(moment: datetime | None) -> str | None:
 
 def event_to_json(event: Event) -> JSON:
     """``{"at", "by", "kind", ...data}``."""
-    return {"at": iso(event.at), "by": event.by, "kind": event.kind.value, **event.data}
+    # ``_value_`` is the member's plain attribute; ``.value`` is a Python-level property.
+    return {"at": iso(event.at), "by": event.by, "kind": event.kind._value_, **event.data}
 
 
 def handoff_to_json(handoff: Handoff | None) -> JSON | None:
@@ -55,8 +57,15 @@ def handoff_to_json(handoff: Handoff | None) -> JSON | None:
     }
 
 
-def deal_to_json(deal: Deal, *, history: bool = True) -> JSON:
-    """A deal in the documented shape; ``history=False`` leaves the events out (``list``)."""
+def deal_to_json(
+    deal: Deal, *, history: bool = True, rules: QualificationRules | None = None
+) -> JSON:
+    """A deal in the documented shape; ``history=False`` leaves the events out (``list``).
+
+    With the team's qualification ``rules`` (what commands print, not what the store keeps:
+    it depends on the settings) the deal gains ``qualification``: ``{met, missing, score,
+    qualified}``.
+    """
     doc: JSON = {
         "id": deal.id,
         "title": deal.title,
@@ -69,7 +78,7 @@ def deal_to_json(deal: Deal, *, history: bool = True) -> JSON:
         "source": deal.source,
         "tags": list(deal.tags),
         "notes": deal.notes,
-        "status": deal.status.value,
+        "status": deal.status._value_,
         "lost_reason": deal.lost_reason,
         "created_at": iso(deal.created_at),
         "updated_at": iso(deal.updated_at),
@@ -79,6 +88,14 @@ def deal_to_json(deal: Deal, *, history: bool = True) -> JSON:
         "version": deal.version,
         "handoff": handoff_to_json(deal.handoff),
     }
+    if rules is not None:
+        state = qualification_of(deal, rules)
+        doc["qualification"] = {
+            "met": list(state.met),
+            "missing": list(state.missing),
+            "score": state.score,
+            "qualified": state.qualified,
+        }
     if history:
         doc["history"] = [event_to_json(event) for event in deal.history]
     return doc
@@ -161,13 +178,24 @@ def handoff_from_json(doc: Mapping[str, Any] | None) -> Handoff | None:
     )
 
 
+MAX_WHOLE = 2**53
+"""Ids and versions stay below this: every JSON reader holds them exactly, and the next one
+(``+ 1``) still fits the 64-bit integers the store's writer handles."""
+
+
+def _whole(value: Any, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < MAX_WHOLE:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise InvalidInput(f"{key}: must be a positive whole number below 2**53, got {shown}")
+    return value
+
+
 def deal_from_json(doc: Mapping[str, Any]) -> Deal:
     """Inverse of `deal_to_json`; raises `InvalidInput` naming the bad field."""
     if not isinstance(doc, Mapping):
         raise InvalidInput(f"a deal must be a JSON object, got {type(doc).__name__}")
-    deal_id = _req(doc, "id")
-    if isinstance(deal_id, bool) or not isinstance(deal_id, int) or deal_id < 1:
-        raise InvalidInput(f"id: must be a positive whole number, got {deal_id!r}")
+    deal_id = _whole(_req(doc, "id"), "id")
+    version = _whole(doc.get("version", 1), "version")
     status = _STATUSES.get(doc.get("status", "open"))
     if status is None:
         raise InvalidInput(f"status: {doc.get('status')!r} is not open, won or lost")
@@ -196,7 +224,7 @@ def deal_from_json(doc: Mapping[str, Any]) -> Deal:
         stage_entered_at=_parse_ts(_req(doc, "stage_entered_at"), "stage_entered_at"),
         won_at=_opt_ts(doc, "won_at"),
         lost_at=_opt_ts(doc, "lost_at"),
-        version=int(doc.get("version", 1)),
+        version=version,
         handoff=handoff_from_json(doc.get("handoff")),
         history=tuple(event_from_json(event) for event in history),
     )

@@ -31,6 +31,7 @@ class EventKind(StrEnum):
     WON = "won"
     LOST = "lost"
     REOPENED = "reopened"
+    QUALIFIED = "qualified"
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -42,7 +43,9 @@ class Event:
 
     `data` holds what the kind needs: ``from``/``to`` stage keys for moves, handoffs,
     rejections, wins and reopens; ``note``; ``reason``; ``changes`` for edits
-    (``{field: [old, new]}``); ``value`` when a win sets the amount.
+    (``{field: [old, new]}``); ``value`` when a win sets the amount; ``met``/``unmet``
+    (criteria) for qualifications; ``override`` (with ``reason`` and ``missing``) for a
+    handoff made past the qualification gate.
     """
 
     at: datetime

@@ -17,6 +17,7 @@ from typing import Any
 from board.deal import Deal, DealChanges, DealDraft, Event, EventKind, Handoff, Status
 from board.errors import InvalidInput, RuleViolation
 from board.money import check_money
+from board.qualification import NO_RULES, QualificationRules, gate_refusal, qualification_of
 from board.stages import Pipeline
 from board.text import clean_line, clean_login, clean_notes, clean_tag, printable
 from board.timestamps import check_not_future, iso, utc
@@ -36,6 +37,10 @@ def _evolve(deal: Deal, **changes: Any) -> Deal:
 
 def _when(deal: Deal | None, at: datetime | None, now: datetime) -> datetime:
     moment = check_not_future(utc(at), now) if at is not None else utc(now)
+    if at is None and deal is not None and deal.history and moment < deal.history[-1].at:
+        # The last event is ahead of this clock (a colleague's clock, or a pinned FUNNEL_NOW):
+        # the action happens right after it, so history stays in order and the deal movable.
+        return deal.history[-1].at
     if deal is not None and deal.history and moment < deal.history[-1].at:
         raise InvalidInput(
             f"--at {iso(moment)} is before the deal's previous event ({iso(deal.history[-1].at)})"
@@ -58,6 +63,26 @@ def _tags(raw: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(clean_tag(tag) for tag in raw))
 
 
+def draft_fields(draft: DealDraft, *, sales: bool, by: str) -> dict[str, Any]:
+    """A draft's descriptive fields, validated, as a new deal stores them.
+
+    ``by`` owns the deal when the draft names no owner; a deal created in a sales stage with
+    no source is ``outbound``. Imports build deals with these same checks (`transfer.build`).
+    """
+    source = clean_line(draft.source, "source", max_len=40).lower()
+    owner = clean_login(draft.owner or by)
+    return {
+        "title": clean_line(draft.title, "title", required=True),
+        "company": clean_line(draft.company, "company"),
+        "contact": clean_line(draft.contact, "contact"),
+        "value": check_money(draft.value),
+        "owner": owner,
+        "source": source or (SALES_SOURCE if sales else ""),
+        "tags": _tags(draft.tags),
+        "notes": clean_notes(draft.notes),
+    }
+
+
 def new_deal(
     draft: DealDraft,
     *,
@@ -72,20 +97,11 @@ def new_deal(
     moment = _when(None, at, now)
     stage = check_stage(pipeline, draft.stage) if draft.stage else pipeline.first.key
     sales = pipeline.is_sales(stage)
-    source = clean_line(draft.source, "source", max_len=40).lower()
-    owner = clean_login(draft.owner or by)
     deal = Deal(
         id=deal_id,
-        title=clean_line(draft.title, "title", required=True),
-        company=clean_line(draft.company, "company"),
-        contact=clean_line(draft.contact, "contact"),
-        value=check_money(draft.value),
         currency=currency,
         stage=stage,
-        owner=owner,
-        source=source or (SALES_SOURCE if sales else ""),
-        tags=_tags(draft.tags),
-        notes=clean_notes(draft.notes),
+        **draft_fields(draft, sales=sales, by=by),
         created_at=moment,
         updated_at=utc(now),
         stage_entered_at=moment,
@@ -121,6 +137,14 @@ def _require_open(deal: Deal, doing: str) -> None:
         )
 
 
+def _require_known_stage(deal: Deal, pipeline: Pipeline, doing: str) -> None:
+    if deal.stage not in pipeline:
+        raise RuleViolation(
+            f"deal {deal.id} is in stage {printable(deal.stage)!r}, which the settings no longer"
+            f" have; move it to one of theirs before you {doing} (funnel move {deal.id} STAGE)"
+        )
+
+
 def _accepted(deal: Deal, by: str, moment: datetime) -> tuple[Handoff, Event]:
     assert deal.handoff is not None
     handoff = dataclasses.replace(deal.handoff, accepted_at=moment, accepted_by=by)
@@ -137,6 +161,8 @@ def move(
     at: datetime | None = None,
     note: str = "",
     reason: str = "",
+    rules: QualificationRules = NO_RULES,
+    override: bool = False,
 ) -> Deal:
     """Move a deal to another stage, applying the handoff rules on the way.
 
@@ -145,16 +171,30 @@ def move(
     - sales → marketing after acceptance sends the deal back to nurture (needs a reason);
     - moving on within sales while the handoff is pending accepts it on the way;
     - into the customer stage wins the deal.
+
+    ``rules`` and ``override`` (with ``reason``) are the qualification gate of the handoff.
     """
     target = check_stage(pipeline, stage)
     _require_open(deal, "move it")
     if target == deal.stage:
         raise RuleViolation(f"deal {deal.id} is already in {pipeline.get(target).label}")
+    if deal.stage not in pipeline:
+        return _rescue(deal, target, pipeline=pipeline, by=by, now=now, at=at, note=note)
     if target == pipeline.customer.key:
         return win(deal, pipeline=pipeline, by=by, now=now, at=at)
     from_sales, to_sales = pipeline.is_sales(deal.stage), pipeline.is_sales(target)
     if not from_sales and to_sales:
-        return handoff(deal, pipeline=pipeline, by=by, now=now, at=at, note=note, to=target)
+        return handoff(
+            deal,
+            pipeline=pipeline,
+            by=by,
+            now=now,
+            at=at,
+            note=note,
+            to=target,
+            rules=rules,
+            override=reason if override else "",
+        )
     if from_sales and not to_sales:
         if deal.awaiting_acceptance:
             rejected = reject(deal, pipeline=pipeline, by=by, now=now, at=at, reason=reason)
@@ -181,6 +221,34 @@ def move(
     return _advance(deal, now, *events, stage=target, stage_entered_at=moment, **fields)
 
 
+def _rescue(
+    deal: Deal,
+    target: str,
+    *,
+    pipeline: Pipeline,
+    by: str,
+    now: datetime,
+    at: datetime | None,
+    note: str,
+) -> Deal:
+    """Out of a stage the settings no longer have: a plain move into any open stage.
+
+    Which side of the handoff the old stage was on is unknown, so no handoff rule applies;
+    winning waits until the deal is in a stage of the journey again.
+    """
+    if target == pipeline.customer.key:
+        raise RuleViolation(
+            f"deal {deal.id} is in stage {printable(deal.stage)!r}, which the settings no longer"
+            f" have; move it to an open stage first, then win it"
+        )
+    moment = _when(deal, at, now)
+    data: dict[str, Any] = {"from": deal.stage, "to": target}
+    if note.strip():
+        data["note"] = clean_notes(note, "note")
+    event = Event(moment, by, EventKind.MOVED, data)
+    return _advance(deal, now, event, stage=target, stage_entered_at=moment)
+
+
 def handoff(
     deal: Deal,
     *,
@@ -190,9 +258,17 @@ def handoff(
     at: datetime | None = None,
     note: str = "",
     to: str | None = None,
+    rules: QualificationRules = NO_RULES,
+    override: str = "",
 ) -> Deal:
-    """Marketing passes a qualified deal to sales: it lands in a sales stage awaiting acceptance."""
+    """Marketing passes a qualified deal to sales: it lands in a sales stage awaiting acceptance.
+
+    With qualification ``rules``, a deal that meets fewer than the required criteria is
+    refused unless ``override`` says why it goes anyway; the reason and the criteria missing
+    then stay in the handoff event.
+    """
     _require_open(deal, "hand it off")
+    _require_known_stage(deal, pipeline, "hand it off")
     if pipeline.is_sales(deal.stage):
         label = pipeline.get(deal.stage).label
         raise RuleViolation(f"deal {deal.id} is already with sales ({label})")
@@ -206,12 +282,22 @@ def handoff(
         raise RuleViolation(
             f"a handed-off deal lands in an open sales stage, not {pipeline.customer.label}"
         )
+    refusal = gate_refusal(deal, rules)
+    why = clean_notes(override, "reason") if refusal else ""
+    if refusal and not why:
+        raise RuleViolation(
+            f"{refusal}; qualify it (funnel qualify {deal.id} CRITERION...)"
+            " or hand off with --override --reason TEXT"
+        )
     moment = _when(deal, at, now)
     clean_note = clean_notes(note, "note")
     record = Handoff(at=moment, by=by, note=clean_note)
     data: dict[str, Any] = {"from": deal.stage, "to": target}
     if clean_note:
         data["note"] = clean_note
+    if why:
+        missing = list(qualification_of(deal, rules).missing)
+        data.update(override=True, reason=why, missing=missing)
     event = Event(moment, by, EventKind.HANDOFF, data)
     return _advance(deal, now, event, stage=target, stage_entered_at=moment, handoff=record)
 
@@ -273,6 +359,7 @@ def win(
 ) -> Deal:
     """Close a deal as won: it moves to the customer stage (accepting a pending handoff)."""
     _require_open(deal, "win it")
+    _require_known_stage(deal, pipeline, "win it")
     if not pipeline.is_sales(deal.stage):
         raise RuleViolation(
             f"deal {deal.id} is still with marketing ({pipeline.get(deal.stage).label});"

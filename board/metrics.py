@@ -98,6 +98,7 @@ def compute_metrics(
         handoffs=flow.handoffs,
         sqls=flow.accepts,
         rejections=flow.rejects,
+        handoff_overrides=flow.overrides,
         median_hours_to_handoff=_median(flow.to_handoff),
         median_hours_to_accept=_median(flow.to_accept),
         sla_breaches=flow.breaches,

@@ -9,8 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from board.metrics_groups import GroupRow
 from board.metrics_result import Metrics
 from board.money import money_text
+from board.targets import MONEY_TARGETS, TargetProgress
 from board.timestamps import iso
 
 JSON = dict[str, Any]
@@ -38,6 +40,7 @@ def metrics_to_json(metrics: Metrics) -> JSON:
         "handoffs": m.handoffs,
         "sqls": m.sqls,
         "rejections": m.rejections,
+        "handoff_overrides": m.handoff_overrides,
         "mql_to_sql_rate": _rate(m.mql_to_sql_rate),
         "handoff_acceptance_rate": _rate(m.handoff_acceptance_rate),
         "median_hours_to_handoff": _round(m.median_hours_to_handoff, 2),
@@ -71,6 +74,52 @@ def metrics_to_json(metrics: Metrics) -> JSON:
         "marketing_spend_pct": _rate(m.marketing_spend_pct),
         "sales_spend_pct": _rate(m.sales_spend_pct),
     }
+
+
+def group_to_json(row: GroupRow, dimension: str) -> JSON:
+    """One row of ``by_source`` / ``by_owner``: the source's (owner's) figures and reasons."""
+    m = row.metrics
+    doc: JSON = {
+        dimension: row.key,
+        "leads": m.leads,
+        "mqls": m.mqls,
+        "handoffs": m.handoffs,
+        "handoff_overrides": m.handoff_overrides,
+        "sqls": m.sqls,
+        "rejections": m.rejections,
+        "reject_reasons": dict(row.reject_reasons),
+        "sla_breaches": m.sla_breaches,
+        "won": m.won,
+        "lost": m.lost,
+        "lost_reasons": dict(row.lost_reasons),
+        "revenue": _money(m.revenue),
+        "spend": _money(row.spend),
+        "cpl": _money(row.cpl),
+        "cac": _money(row.cac),
+        "win_rate": _rate(m.win_rate),
+        "mql_to_sql_rate": _rate(m.mql_to_sql_rate),
+    }
+    return doc
+
+
+def targets_to_json(progress: tuple[TargetProgress, ...]) -> JSON:
+    """``{name: {target, actual, progress, expected}}``; money as text, counts as numbers."""
+    return {
+        p.name: {
+            "target": _target(p.name, p.target),
+            "actual": _target(p.name, p.actual),
+            "progress": _rate(p.progress),
+            "expected": _target(p.name, p.expected),
+        }
+        for p in progress
+    }
+
+
+def _target(name: str, amount: Decimal) -> str | float | int:
+    if name in MONEY_TARGETS:
+        return money_text(amount)
+    exact = amount == amount.to_integral_value()
+    return int(amount) if exact else round(float(amount), 2)
 
 
 def _money(amount: Decimal | None) -> str | None:

@@ -45,3 +45,26 @@ def gauge(share: float | None, guidance: Guidance, width: int) -> str:
     if share is not None and share > top and cells:
         cells[-1] = GAUGE_OVER
     return "".join(cells)
+
+
+TARGET_FILL, TARGET_REST, TARGET_PACE, TARGET_PACE_MET = "█", "·", "│", "▓"
+"""A target gauge's achieved cells, the rest, today's pace when not yet reached, and reached."""
+
+
+def target_gauge(progress: float | None, pace: float | None, width: int) -> str:
+    """Progress toward a target on a scale from 0 to the target, with today's pace marked.
+
+    Achieved cells are ``█``, the rest ``·``; the cell of the expected pace is ``│`` when
+    the team is short of it and ``▓`` when it has got there. Past the target the last cell
+    is ``»``. An undefined progress (a zero target) draws the empty scale.
+    """
+    filled = 0 if progress is None else min(round(progress * width), width)
+    if progress is not None and progress > 0 and filled == 0:
+        filled = 1  # a few is not none
+    cells = [TARGET_FILL] * filled + [TARGET_REST] * (width - filled)
+    if pace is not None and width:
+        at = min(max(round(pace * width) - 1, 0), width - 1)
+        cells[at] = TARGET_PACE_MET if at < filled else TARGET_PACE
+    if progress is not None and progress > 1 and cells:
+        cells[-1] = GAUGE_OVER
+    return "".join(cells)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from board.metrics_groups import GroupRow
 from board.metrics_result import MARKETING_GUIDANCE, SALES_GUIDANCE, Guidance, Metrics
 from board.metrics_window import window_text
 from board.money import money_display
 from board.stages import Pipeline
+from board.targets import MONEY_TARGETS, TARGET_LABELS, TargetProgress
 from board.text import counted, printable
 
 UNDEFINED = "—"
@@ -77,6 +79,7 @@ def metrics_report(metrics: Metrics, pipeline: Pipeline) -> str:
                 ("Handoffs", str(m.handoffs), ""),
                 ("SQLs", str(m.sqls), "handoffs accepted"),
                 ("Rejections", str(m.rejections), ""),
+                ("Overrides", str(m.handoff_overrides), "handed off unqualified"),
                 ("MQL → SQL", rate_text(m.mql_to_sql_rate), f"{m.mqls_accepted} of {m.mqls} MQLs"),
                 ("Acceptance rate", rate_text(m.handoff_acceptance_rate), ""),
                 ("Median to handoff", number_text(m.median_hours_to_handoff, "h"), ""),
@@ -143,3 +146,75 @@ def _share(value: float | None, guidance: Guidance) -> str:
     if verdict is None:
         return f"of revenue: {UNDEFINED} (guidance {guidance_text(guidance)})"
     return f"{rate_text(value)} of revenue, {VERDICT_GLYPHS[verdict]} {guidance_text(guidance)}"
+
+
+def target_value(name: str, amount: Decimal, currency: str) -> str:
+    """A target or an actual: money for revenue, a count (one decimal if pro-rated) otherwise."""
+    if name in MONEY_TARGETS:
+        return money_display(amount, currency)
+    return f"{amount:.1f}".removesuffix(".0")
+
+
+def targets_lines(progress: tuple[TargetProgress, ...], currency: str) -> list[str]:
+    """``MQLs  31 of 40  78%  ✓ on pace (expected 28.5)``, one line per target."""
+    rows: list[tuple[str, ...]] = []
+    for p in progress:
+        pace = "✓ on pace" if p.on_pace else "↓ behind pace"
+        rows.append(
+            (
+                TARGET_LABELS[p.name],
+                f"{target_value(p.name, p.actual, currency)} of"
+                f" {target_value(p.name, p.target, currency)}",
+                rate_text(p.progress),
+                f"{pace} (expected {target_value(p.name, p.expected, currency)} by now)",
+            )
+        )
+    return _aligned(rows, right={1, 2})
+
+
+def groups_lines(rows: tuple[GroupRow, ...], dimension: str, currency: str) -> list[str]:
+    """The per-source (or per-owner) table, then each row's rejection and loss reasons."""
+    head: tuple[str, ...] = (dimension.upper(), "LEADS", "MQLS", "HANDOFFS", "OVERRIDES")
+    head += ("SQLS", "REJECTED", "WON", "LOST", "WIN RATE", "REVENUE", "SPEND", "CPL", "CAC")
+    by_owner = dimension == "owner"
+    if by_owner:  # spend belongs to teams; what tells on a person is a handoff left waiting
+        head = (*head[:-3], "SLA BREACHES")
+    table = [head]
+    reasons: list[str] = []
+    for row in rows:
+        m = row.metrics
+        name = printable(row.key) or "(none)"
+        cells = (
+            name,
+            *map(str, (m.leads, m.mqls, m.handoffs, m.handoff_overrides, m.sqls)),
+            str(m.rejections),
+            str(m.won),
+            str(m.lost),
+            rate_text(m.win_rate),
+            money_text_or_dash(m.revenue, currency),
+        )
+        if by_owner:
+            table.append((*cells, str(m.sla_breaches)))
+        else:
+            spend = (row.spend, row.cpl, row.cac)
+            table.append((*cells, *(money_text_or_dash(a, currency) for a in spend)))
+        for what, tally in (("rejected", row.reject_reasons), ("lost", row.lost_reasons)):
+            if tally:
+                listed = "; ".join(f"{printable(r)} ×{n}" for r, n in tally.items())
+                reasons.append(f"  {name} {what}: {listed}")
+    lines = _aligned(table, right=set(range(1, len(head))))
+    return lines + (["", *reasons] if reasons else [])
+
+
+def _aligned(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  "
+        + "  ".join(
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    ]

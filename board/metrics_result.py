@@ -79,6 +79,8 @@ class Metrics:
     handoffs: int
     sqls: int
     rejections: int
+    handoff_overrides: int
+    """Handoffs in the window made past the qualification gate (``--override``)."""
     median_hours_to_handoff: float | None
     median_hours_to_accept: float | None
     sla_breaches: int

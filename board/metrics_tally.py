@@ -55,6 +55,8 @@ class Flow:
     handoffs: int = 0
     accepts: int = 0
     rejects: int = 0
+    overrides: int = 0
+    """Handoffs of the window made past the qualification gate."""
     breaches: int = 0
     to_handoff: list[float] = field(default_factory=list)
     to_accept: list[float] = field(default_factory=list)
@@ -82,7 +84,7 @@ def tally(  # noqa: PLR0915 -- the one loop over every deal and event, kept flat
     won_values: list[Decimal] = []
     by_sales = won_to_date = _ZERO
     lost = cycle_seconds = 0
-    leads = mqls = mqls_accepted = handoffs = accepts = rejects = breaches = 0
+    leads = mqls = mqls_accepted = handoffs = accepts = rejects = breaches = overrides = 0
     for deal in deals:
         # What the deal is now: the open pipeline, or a win or loss at its current date.
         status = deal.status
@@ -146,6 +148,7 @@ def tally(  # noqa: PLR0915 -- the one loop over every deal and event, kept flat
                 handoff_counts = since <= at < until
                 if handoff_counts:
                     handoffs += 1
+                    overrides += "override" in event.data
                     if last_mql is not None:
                         took = at - last_mql
                         to_handoff.append(took.days * 24 + took.seconds / 3600)
@@ -194,4 +197,5 @@ def tally(  # noqa: PLR0915 -- the one loop over every deal and event, kept flat
     state.won_to_date = won_to_date
     flow.leads, flow.mqls, flow.mqls_accepted = leads, mqls, mqls_accepted
     flow.handoffs, flow.accepts, flow.rejects, flow.breaches = handoffs, accepts, rejects, breaches
+    flow.overrides = overrides
     return state, flow

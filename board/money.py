@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from board.errors import InvalidInput
+from board.text import printable
 
 CENTS = Decimal("0.01")
 MAX_VALUE = Decimal("1e12")
 _SUFFIX = {"k": Decimal(1_000), "m": Decimal(1_000_000)}
 _SYMBOLS = "$€£¥"
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
+# ASCII digits only: ``\d`` would also take Arabic-Indic or full-width digits, which Decimal
+# reads as numbers a colleague's screen would not show as the same amount.
+_GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
+_PLAIN = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
 
 
 def parse_money(raw: str, field: str = "value") -> Decimal:
@@ -29,16 +33,22 @@ def parse_money(raw: str, field: str = "value") -> Decimal:
         text = text[:-1]
     if "," in text:
         if not _GROUPED.match(text):
-            raise InvalidInput(f"{field} {raw!r} is not an amount (try 12500, 12,500.50 or 12.5k)")
+            raise InvalidInput(
+                f"{field} {_short(raw)} is not an amount (try 12500, 12,500.50 or 12.5k)"
+            )
         text = text.replace(",", "")
     if text.startswith("-"):
-        raise InvalidInput(f"{field} must not be negative, got {raw!r}")
-    if not re.fullmatch(r"\d+(\.\d*)?|\.\d+", text):
-        raise InvalidInput(f"{field} {raw!r} is not an amount (try 12500, 12,500.50 or 12.5k)")
+        raise InvalidInput(f"{field} must not be negative, got {_short(raw)}")
+    if not _PLAIN.fullmatch(text):
+        raise InvalidInput(
+            f"{field} {_short(raw)} is not an amount (try 12500, 12,500.50 or 12.5k)"
+        )
     try:
-        amount = Decimal(text) * scale
+        with localcontext() as exact:  # 28 digits would round 0.999…9 (5,000 nines) up to 1
+            exact.prec = len(text) + 8
+            amount = Decimal(text) * scale
     except InvalidOperation:
-        raise InvalidInput(f"{field} {raw!r} is not an amount") from None
+        raise InvalidInput(f"{field} {_short(raw)} is not an amount") from None
     return check_money(amount, field, raw)
 
 
@@ -46,14 +56,20 @@ def check_money(amount: Decimal, field: str = "value", raw: object = None) -> De
     """Validate an amount already parsed: finite, not negative, whole cents, below a trillion."""
     shown = raw if raw is not None else str(amount)
     if not amount.is_finite():
-        raise InvalidInput(f"{field} must be a finite amount, got {shown!r}")
+        raise InvalidInput(f"{field} must be a finite amount, got {_short(shown)}")
     if amount < 0:
-        raise InvalidInput(f"{field} must not be negative, got {shown!r}")
+        raise InvalidInput(f"{field} must not be negative, got {_short(shown)}")
+    if amount >= MAX_VALUE:  # before quantize, which cannot hold thousands of digits
+        raise InvalidInput(f"{field} {_short(shown)} is too large")
     if amount != amount.quantize(CENTS, rounding="ROUND_DOWN"):
-        raise InvalidInput(f"{field} has more than two decimal places: {shown!r}")
-    if amount >= MAX_VALUE:
-        raise InvalidInput(f"{field} {shown!r} is too large")
+        raise InvalidInput(f"{field} has more than two decimal places: {_short(shown)}")
     return amount.quantize(CENTS)
+
+
+def _short(shown: object) -> str:
+    """The amount as typed, cut short so that a 5,000-digit number stays one readable line."""
+    text = printable(str(shown))
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def money_text(amount: Decimal) -> str:

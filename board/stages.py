@@ -177,6 +177,15 @@ DEFAULT_PIPELINE = Pipeline(
 )
 
 
+def stray_stages(deals: Iterable[tuple[int, str]], pipeline: Pipeline) -> dict[str, list[int]]:
+    """Stage keys of ``(deal id, stage)`` pairs that the pipeline does not have, with their ids."""
+    found: dict[str, list[int]] = {}
+    for deal_id, key in deals:
+        if key not in pipeline:
+            found.setdefault(key, []).append(deal_id)
+    return found
+
+
 def pipeline_from_config(entries: Iterable[Any], where: str = "stages") -> Pipeline:
     """Build a pipeline from a config's list of stage tables, naming the bad key on error."""
     if isinstance(entries, Mapping | str | bytes):

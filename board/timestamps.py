@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from board.errors import InvalidInput
+from board.text import printable
 
 
 def utc(moment: datetime) -> datetime:
@@ -12,20 +13,41 @@ def utc(moment: datetime) -> datetime:
     if moment.tzinfo is UTC and not moment.microsecond:
         return moment  # the common case: already canonical
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        return moment.replace(tzinfo=UTC, microsecond=0)
     return moment.astimezone(UTC).replace(microsecond=0)
+
+
+# Moments already formatted: a deal's moments repeat across its fields and events, and
+# imported dates often fall on the same days. Bounded; cleared when full.
+_ISO: dict[datetime, str] = {}
+_ISO_MAX = 10_000
 
 
 def iso(moment: datetime) -> str:
     """``2026-11-22T09:36:52Z``."""
-    # isoformat of a whole-second UTC moment ends in "+00:00"; it is several times faster
-    # than strftime, and every stored deal formats a handful of moments.
-    return utc(moment).isoformat()[:-6] + "Z"
+    text = _ISO.get(moment)
+    if text is None:
+        if len(_ISO) >= _ISO_MAX:
+            _ISO.clear()
+        # isoformat of a whole-second UTC moment ends in "+00:00"; it is several times
+        # faster than strftime. Equal moments are the same instant, so the same text.
+        text = _ISO[moment] = utc(moment).isoformat()[:-6] + "Z"
+    return text
 
 
 def from_iso(text: str) -> datetime:
-    """Parse a stored timestamp (``...Z`` or with an offset)."""
-    return utc(datetime.fromisoformat(text))
+    """Parse a stored timestamp (``...Z`` or with an offset); ValueError if it is not one."""
+    try:
+        return utc(datetime.fromisoformat(text))
+    except OverflowError:  # year 1 or 9999 with an offset that leaves the calendar
+        raise ValueError(f"{text!r} is out of range") from None
+
+
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
+"""Moments typed in (``--at``, ``FUNNEL_NOW``, ``--since``) lie in these years: far enough from
+years 1 and 9999 that a time-zone offset or a window of days never leaves Python's calendar,
+and a deal dated by a mistyped year can still be touched by every later action."""
 
 
 def parse_moment(raw: str, field: str = "--at") -> datetime:
@@ -34,12 +56,21 @@ def parse_moment(raw: str, field: str = "--at") -> datetime:
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            return datetime(day.year, day.month, day.day, tzinfo=UTC)
-        return utc(datetime.fromisoformat(text.replace(" ", "T", 1)))
+            moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        else:
+            moment = utc(datetime.fromisoformat(text.replace(" ", "T", 1)))
     except ValueError:
         raise InvalidInput(
-            f"{field} {raw!r} is not a date or time (use 2026-11-20 or 2026-11-20T14:30Z)"
+            f"{field} {printable(raw)!r} is not a date or time"
+            " (use 2026-11-20 or 2026-11-20T14:30Z)"
         ) from None
+    except OverflowError:  # year 1 or 9999 with an offset that leaves the calendar
+        moment = datetime.min.replace(tzinfo=UTC)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise InvalidInput(
+            f"{field} {printable(raw)!r} is out of range (years {FIRST_YEAR} to {LAST_YEAR})"
+        )
+    return moment
 
 
 _SKEW = timedelta(minutes=1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 from board.deal import Deal
+from board.qualification import QualificationRules
 from board.stages import Pipeline
 
 _MOVE = Binding.Group("Move")
@@ -31,6 +32,12 @@ BOARD_BINDINGS: list[BindingType] = [
         "Move deal on",
         group=_MOVE,
         tooltip="Move the deal one stage on (into sales: the handoff)",
+    ),
+    Binding(
+        "Q",
+        "qualify",
+        "Qualify",
+        tooltip="Tick the agreed qualification criteria the deal meets",
     ),
     Binding("A", "accept", "Accept", tooltip="Accept the handoff: sales takes the deal"),
     Binding("W", "win", "Won", tooltip="Mark the deal won"),
@@ -57,20 +64,43 @@ BOARD_BINDINGS: list[BindingType] = [
 """The board screen's keys, in the order the key bar and the help list them."""
 
 
+def move_target(pipeline: Pipeline, stage: str, step: int) -> str | None:
+    """The stage one step left or right, if any; from the unknown-stage lane (right of the
+    board) a step left goes to the last open stage."""
+    if stage not in pipeline:
+        return pipeline.keys[-2] if step < 0 else None
+    index = pipeline.index(stage) + step
+    return pipeline.keys[index] if 0 <= index < len(pipeline.keys) else None
+
+
 def deal_key_applies(
-    action: str, parameters: tuple[object, ...], deal: Deal | None, pipeline: Pipeline
+    action: str,
+    parameters: tuple[object, ...],
+    deal: Deal | None,
+    pipeline: Pipeline,
+    rules: QualificationRules,
 ) -> bool:
-    """Whether a key about the selected deal (``deal``, maybe none) can do anything to it."""
+    """Whether a key about the selected deal (``deal``, maybe none) can do anything to it.
+
+    ``rules`` are the team's qualification criteria: without any, Q has nothing to tick.
+    """
     if action in _SELECTED:
         return deal is not None
     if action == "move":
         if deal is None or not deal.is_open or not isinstance(parameters[0], int):
             return False
-        return 0 <= pipeline.index(deal.stage) + parameters[0] < len(pipeline.stages)
+        return move_target(pipeline, deal.stage, parameters[0]) is not None
     if action == "accept":
         return deal is not None and deal.awaiting_acceptance
+    if action == "qualify":
+        return deal is not None and deal.is_open and rules.gated
     if action == "win":
-        return deal is not None and deal.is_open and pipeline.is_sales(deal.stage)
+        return (
+            deal is not None
+            and deal.is_open
+            and deal.stage in pipeline
+            and pipeline.is_sales(deal.stage)
+        )
     if action == "lose":
         return deal is not None and deal.is_open
     return True

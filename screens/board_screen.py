@@ -6,23 +6,28 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable
 
-from textual import events, on
+from textual import events, on, work
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.widgets import Input
 
-from board import journey
+from board import journey, qualifying
 from board.deal import Deal, DealChanges, DealDraft, Status
 from board.edit_merge import MergedEdit, changes_of, merge_edit
 from board.errors import Conflict, FunnelError, RuleViolation
+from board.metrics import compute_metrics
+from board.qualification import criteria_met, gate_refusal
+from board.spend import Spend
+from board.targets import TargetProgress, month_of, target_progress
 from board.text import printable
-from screens.board_keys import BOARD_BINDINGS, deal_key_applies
+from screens.board_keys import BOARD_BINDINGS, deal_key_applies, move_target
 from screens.board_sync import BoardSync
 from screens.board_view import BoardView
 from screens.deal_filter import DealFilter
 from screens.key_bar import KeyBar
 from screens.status_line import StatusLine
 from screens.store_writer import Intent, StaleWrite, WriteJob
+from screens.target_gauges import TargetGauges
 from screens.undo_log import Transition, refuse_if_changed, reverse
 from storage.repository import Repository
 
@@ -34,6 +39,30 @@ class BoardScreen(BoardSync):
     """The pipeline board with its side panel, filter line and footer."""
 
     BINDINGS = BOARD_BINDINGS
+
+    def refresh_metrics(self) -> None:
+        """The window's metrics, and this calendar month's progress toward the team targets."""
+        super().refresh_metrics()
+        if self.settings.targets and self.complete:
+            self._compute_targets(list(self.deals.values()), self._spend)
+
+    @work(
+        thread=True,
+        group="targets",
+        exclusive=True,
+        exit_on_error=True,
+        description="compute the targets",
+    )
+    def _compute_targets(self, deals: list[Deal], spend: tuple[Spend, ...]) -> None:
+        now = self.clock()
+        month = month_of(now)
+        metrics = compute_metrics(deals, spend, settings=self.settings, window=month, now=now)
+        progress = target_progress(metrics, self.settings.targets)
+        self._hand_over(self._show_targets, progress, f"{now:%B %Y}")
+
+    def _show_targets(self, progress: tuple[TargetProgress, ...], month: str) -> None:
+        if self.is_attached:
+            self.query_one(TargetGauges).show(progress, month, self.settings.currency)
 
     @property
     def selected(self) -> Deal | None:
@@ -76,7 +105,9 @@ class BoardScreen(BoardSync):
             return self.undo_log.can_redo
         if action == "clear":
             return self.deal_filter.active or self._filter_input().has_class("-shown")
-        return deal_key_applies(action, parameters, self.selected, self.settings.pipeline)
+        return deal_key_applies(
+            action, parameters, self.selected, self.settings.pipeline, self.settings.qualification
+        )
 
     def _chosen(self, doing: str) -> Deal | None:
         """The selected deal, or None after saying there is none to act on."""
@@ -162,7 +193,7 @@ class BoardScreen(BoardSync):
 
         if (deal := self._chosen("show")) is not None:
             self.app.push_screen(
-                DealDetail(deal, self.settings.pipeline, self.clock()),
+                DealDetail(deal, self.settings.pipeline, self.clock(), self.settings.qualification),
                 lambda edit: self._edit_from_detail(deal.id) if edit else None,
             )
 
@@ -183,8 +214,10 @@ class BoardScreen(BoardSync):
             )
             return
         pipeline = self.settings.pipeline
-        stage = self.query_one(BoardView).active_stage
-        if stage == pipeline.customer.key:
+        stage: str | None = self.query_one(BoardView).active_stage
+        if stage not in pipeline:
+            stage = None  # the unknown-stage lane takes no new deals: the first stage does
+        elif stage == pipeline.customer.key:
             # A deal added as a customer is won at once: offer the last open stage instead
             # (the form still lets the person choose Customer, with a value).
             stage = pipeline.keys[pipeline.index(stage) - 1]
@@ -259,18 +292,25 @@ class BoardScreen(BoardSync):
         if deal is None:
             return
         pipeline = self.settings.pipeline
-        index = pipeline.index(deal.stage) + step
-        if deal.is_open and not 0 <= index < len(pipeline.stages):
-            where = "first" if index < 0 else "last"
+        known = deal.stage in pipeline  # from the unknown-stage lane: a plain move
+        target = move_target(pipeline, deal.stage, step)
+        if target is None and deal.is_open:
+            last = "first" if step < 0 else "last"
+            where = (
+                f"{pipeline.get(deal.stage).label}, the {last} stage"
+                if known
+                else "a stage the settings no longer have, right of the last one"
+            )
             self._fail(
                 "move",
                 RuleViolation(
-                    f"deal {deal.id} is in {pipeline.get(deal.stage).label}, the {where} stage;"
-                    f" there is no stage {'before' if index < 0 else 'after'} it"
+                    f"deal {deal.id} is in {where};"
+                    f" there is no stage {'before' if step < 0 else 'after'} it"
                 ),
             )
             return
-        target = pipeline.keys[max(0, min(index, len(pipeline.stages) - 1))]
+        if target is None:
+            target = deal.stage  # a closed deal: the journey says why it cannot move
         if self._refused(
             "move",
             lambda: journey.move(
@@ -278,14 +318,17 @@ class BoardScreen(BoardSync):
             ),
         ):
             return
-        from_sales, to_sales = pipeline.is_sales(deal.stage), pipeline.is_sales(target)
+        from_sales = known and pipeline.is_sales(deal.stage)
+        to_sales = known and pipeline.is_sales(target)
         label = "win" if target == pipeline.customer.key else "move"
         if not from_sales and to_sales:
             label = "hand-off"
         elif from_sales and not to_sales:
             label = "rejection" if deal.awaiting_acceptance else "move back"
 
-        def move(note: str = "", reason: str = "") -> None:
+        rules = self.settings.qualification
+
+        def move(note: str = "", reason: str = "", override: bool = False) -> None:
             self._change(
                 deal,
                 label,
@@ -297,12 +340,28 @@ class BoardScreen(BoardSync):
                     now=self.clock(),
                     note=note,
                     reason=reason,
+                    rules=rules,
+                    override=override,
                 ),
             )
 
         title = printable(deal.title)
         to_label = pipeline.get(target).label
-        if label == "hand-off":
+        refusal = gate_refusal(deal, rules) if label == "hand-off" else None
+        if refusal is not None:
+            # The same words as `funnel handoff`; the way past the gate is a reason, on record.
+            self.app.push_screen(
+                TextPrompt(
+                    "Not qualified: hand off anyway?",
+                    f"{refusal}. Q ticks the criteria it meets. To hand it off anyway"
+                    " (an override, counted in the metrics), say why:",
+                    placeholder="why it goes to sales anyway",
+                    required=True,
+                    blink=self.blink,
+                ),
+                lambda reason: None if reason is None else move(reason=reason, override=True),
+            )
+        elif label == "hand-off":
             self.app.push_screen(
                 TextPrompt(
                     "Hand off to sales",
@@ -311,6 +370,17 @@ class BoardScreen(BoardSync):
                     blink=self.blink,
                 ),
                 lambda note: None if note is None else move(note=note),
+            )
+        elif label == "rejection" and self.settings.reject_reasons:
+            from screens.lost_reason_picker import LostReasonPicker
+
+            self.app.push_screen(
+                LostReasonPicker(
+                    f"Why does “{title}” go back to {to_label}?",
+                    blink=self.blink,
+                    reasons=self.settings.reject_reasons,
+                ),
+                lambda reason: None if reason is None else move(reason=reason),
             )
         elif label in {"rejection", "move back"}:
             heading = "Reject the handoff" if label == "rejection" else "Send back to marketing"
@@ -325,6 +395,35 @@ class BoardScreen(BoardSync):
             )
         else:
             move()
+
+    def action_qualify(self) -> None:
+        """Tick the criteria the deal meets (one change, one version)."""
+        from screens.qualification_picker import QualificationPicker
+
+        rules = self.settings.qualification
+        if not rules.gated:
+            self._refused("qualify", lambda: rules.check(()))  # says how to agree on some
+            return
+        deal = self._chosen("qualify")
+        if deal is None:
+            return
+
+        def picked(met: frozenset[str] | None) -> None:
+            if met is not None:
+                self._change(
+                    deal,
+                    "qualification",
+                    lambda d: qualifying.requalify(
+                        d, met, rules=rules, by=self.user, now=self.clock()
+                    ),
+                )
+
+        self.app.push_screen(
+            QualificationPicker(
+                f"Which criteria does “{printable(deal.title)}” meet?", rules, criteria_met(deal)
+            ),
+            picked,
+        )
 
     def action_accept(self) -> None:
         """Sales accepts the handoff."""
@@ -398,6 +497,15 @@ class BoardScreen(BoardSync):
     def action_closed(self) -> None:
         """Won and lost deals: find one and reopen it onto the board."""
         from screens.closed_deals import ClosedDeals
+
+        if not self.complete:
+            # The first read takes the open deals only; the closed ones follow in the next.
+            self.notify(
+                "The won and lost deals are still being read; press c again in a moment.",
+                title="Closed deals",
+                severity="warning",
+            )
+            return
 
         def chosen(deal_id: int | None) -> None:
             deal = self.deals.get(deal_id) if deal_id is not None else None

@@ -9,7 +9,6 @@ the person saw.
 from __future__ import annotations
 
 import contextlib
-import gc
 from collections.abc import Callable
 from datetime import datetime
 
@@ -27,20 +26,22 @@ from board.settings import Settings
 from board.spend import Spend
 from screens.board_layout import BoardLayout, board_layout
 from screens.board_view import BoardView
-from screens.column_data import ColumnData, build_columns
+from screens.column_data import ColumnData, build_columns, unknown_lane
 from screens.deal_filter import DealFilter
+from screens.deal_list import DealList
 from screens.key_bar import KeyBar
 from screens.side_panel import SidePanel, metrics_window
 from screens.status_line import StatusLine
 from screens.store_writer import Intent, StoreWriter, WriteJob
 from screens.undo_log import Transition, UndoLog
-from storage.repository import Repository, Snapshot
+from storage.repository import Changes, Cursor, Repository, WriteReceipt
 
 _CHECKED: tuple[tuple[str, tuple[object, ...]], ...] = (
     ("detail", ()),
     ("move", (-1,)),
     ("move", (1,)),
     ("accept", ()),
+    ("qualify", ()),
     ("win", ()),
     ("lose", ()),
     ("undo", ()),
@@ -63,7 +64,9 @@ EMPTY_TEXT = (
     "No deals yet.\n\n"
     "Press  a  to add the first deal,\n"
     'or run  funnel add "Title"  in a shell.\n\n'
-    "To look around a sample board first, run  funnel demo."
+    "To look around a sample board first, run  funnel demo.\n"
+    "(funnel: command not found? Run  make install  in the\n"
+    " checkout, or  . .venv/bin/activate  there.)"
 )
 
 
@@ -107,6 +110,14 @@ class BoardSync(Screen[None]):
         self.writer = StoreWriter(repository)
         self._pending: dict[int, Deal | None] = {}
         self._stamp: tuple[int, ...] | None = None
+        self._cursor: Cursor | None = None
+        """Where the deals shown stand in the store's history (see `Repository.changes`)."""
+        self._with_closed = False
+        """Whether reads take closed deals too. The first read takes the open ones only, so
+        the columns show at once on a store of years; the closed ones (for the metrics) follow
+        in the next read."""
+        self.complete = False
+        """Whether the deals held include the closed ones, so the metrics can be computed."""
         self._write_seq = 0
         self._reading = False
         self._busy_shown = False
@@ -146,6 +157,8 @@ class BoardSync(Screen[None]):
                 SidePanel(self.settings.pipeline, id="side-panel"),
             ]
         )
+        for deal_list in board.query(DealList):
+            deal_list.rules = self.settings.qualification
         self.built = True
         board.focus()
         self.fit_layout()
@@ -176,22 +189,28 @@ class BoardSync(Screen[None]):
 
     @work(thread=True, group="read", exit_on_error=True, description="read the store")
     def _read(self, force: bool, seq: int) -> None:
+        # Only what changed since the last read is read and decoded: a colleague's change costs
+        # the blocks it touched, not the store. ``force`` starts over from nothing.
         stamp: tuple[int, ...] = ()
+        closed = self._with_closed
         try:
             stamp = self.repository.stamp()
             if not force and stamp == self._stamp:
                 return
-            snapshot = self.repository.snapshot()
+            since = None if force else self._cursor
+            changes = self.repository.changes(since, include_closed=closed)
         except StoreLocked as exc:
             self._hand_over(self._store_busy, exc)  # the next poll tries again
         except FunnelError as exc:
             self._hand_over(self._problem, exc, stamp)
         else:
-            self._hand_over(self._apply_snapshot, snapshot, stamp, seq)
+            self._hand_over(self._apply_changes, changes, stamp, seq, closed)
         finally:
             self._reading = False
 
-    def _apply_snapshot(self, snapshot: Snapshot, stamp: tuple[int, ...], seq: int) -> None:
+    def _apply_changes(
+        self, changes: Changes, stamp: tuple[int, ...], seq: int, closed: bool
+    ) -> None:
         if not self.is_attached:
             return  # the app is closing
         if seq != self._write_seq:
@@ -199,7 +218,22 @@ class BoardSync(Screen[None]):
             return
         self._busy_shown = False
         self._stamp = stamp  # what `stamp()` said before this read; a newer write re-reads
-        deals = {deal.id: deal for deal in snapshot.deals}
+        self._cursor = changes.cursor
+        if not closed:
+            # The open deals are enough to draw the columns; the next poll reads everything
+            # from nothing (open blocks are not decoded twice), and the metrics follow.
+            self._with_closed = True
+            self._stamp = self._cursor = None
+        elif changes.reset:
+            self.complete = True
+        deals = {} if changes.reset else self.deals
+        touched = {deals[i].stage for i in changes.deleted if i in deals}
+        for deal_id in changes.deleted:
+            deals.pop(deal_id, None)
+        for deal in changes.deals:
+            old = deals.get(deal.id)
+            touched.update((deal.stage,) if old is None else (deal.stage, old.stage))
+            deals[deal.id] = deal
         for deal_id, mine in self._pending.items():
             stored = deals.get(deal_id)
             if mine is None:
@@ -207,14 +241,16 @@ class BoardSync(Screen[None]):
             elif stored is None or stored.version < mine.version:
                 deals[deal_id] = mine
         self.deals = deals
-        # Out of the cyclic collector's sight with whatever else is alive: the deals just read
-        # hold no cycles (reference counting frees them when the next read replaces them), and
-        # a full collection walking ten thousand of them took over 100 ms, often during a key.
-        gc.freeze()
-        self._spend = snapshot.spend
+        if changes.spend is not None:
+            self._spend = changes.spend
+        first = not self.loaded
         self.loaded = True
-        self._render_board()
-        self.refresh_metrics()
+        if changes.reset or first:
+            self._render_board()
+        elif touched or changes.spend is not None:
+            self._render_board(stages=touched)
+        if closed and (changes.reset or first or touched or changes.spend is not None):
+            self.refresh_metrics()
 
     def _store_busy(self, exc: StoreLocked) -> None:
         if not self.is_attached:
@@ -266,13 +302,24 @@ class BoardSync(Screen[None]):
                 new if new.stage.key in stages else old
                 for old, new in zip(self._columns, fresh, strict=True)
             )
-        board.show(self._columns, now, self.settings.handoff_sla_hours, keep, stages)
+        pipeline = self.settings.pipeline
+        lane = (
+            unknown_lane(self.deals.values(), pipeline, self.deal_filter)
+            if stages is None or any(key not in pipeline for key in stages)
+            else None
+        )
+        board.show(self._columns, now, self.settings.handoff_sla_hours, keep, stages, lane)
+        if len(self.fitted.columns) != len(pipeline.stages) + board.lane_shown:
+            self.fit_layout()  # the unknown-stage lane came or went: it needs a column's room
         shown = (
             self._columns
             if not self.deal_filter.active
             else build_columns(self.deals.values(), self.settings.pipeline)
         )
-        self.query_one("#empty").display = self.loaded and not any(c.deals for c in shown)
+        stray = board.columns[-1].data.deals  # the unknown-stage lane
+        self.query_one("#empty").display = (
+            self.loaded and not stray and not any(c.deals for c in shown)
+        )
         self._show_side()
 
     def _show_side(self) -> None:
@@ -309,6 +356,8 @@ class BoardSync(Screen[None]):
         """Recompute the panel's metrics (window, owner filter or deals changed)."""
         panel = self.query_one(SidePanel)
         panel.show_metrics(None, self.windows[self.window][1])
+        if not self.complete:
+            return  # the closed deals are still being read: no half-true figures
         self._compute_metrics(list(self.deals.values()), self._spend, self.deal_filter.owner)
 
     # A description of our own: by default Textual describes a worker by the repr of its
@@ -358,9 +407,10 @@ class BoardSync(Screen[None]):
         """Every column whole and the panel beside them, never over them."""
         if not self.built:
             return
-        stages = len(self.settings.pipeline.stages)
+        board = self.query_one(BoardView)
+        stages = len(self.settings.pipeline.stages) + board.lane_shown
         self.fitted = board_layout(self.app.size.width, stages, self.panel_wanted)
-        self.query_one(BoardView).fit_columns(self.fitted.columns)
+        board.fit_columns(self.fitted.columns)
         # The empty board's message sits over the columns, its margins inside them.
         self.query_one("#empty").styles.width = max(self.fitted.board - 8, 20)
         if self.fitted.panel:
@@ -387,7 +437,9 @@ class BoardSync(Screen[None]):
 
     def _write_loop(self) -> None:
         self.writer.run(
-            done=lambda job, result: self._hand_over(self._write_done, job, result),
+            done=lambda job, result, receipt: self._hand_over(
+                self._write_done, job, result, receipt
+            ),
             failed=lambda job, exc: self._hand_over(self._write_failed, job, exc),
             busy=lambda job, attempt: self._hand_over(self._write_busy, job, attempt),
         )
@@ -424,11 +476,17 @@ class BoardSync(Screen[None]):
         """Whether some of my changes are not in the store yet."""
         return self._in_flight > 0
 
-    def _write_done(self, job: WriteJob, transition: Transition) -> None:
+    def _write_done(
+        self, job: WriteJob, transition: Transition, receipt: WriteReceipt | None
+    ) -> None:
         if not self.is_attached:
             return  # the app is closing
         self._in_flight -= 1
         self._write_seq += 1
+        if receipt is not None and self._cursor is not None and receipt.before == self._cursor:
+            # Nobody wrote between my last read and my write: what I show now is the store as
+            # my write left it, so there is nothing to read back.
+            self._cursor, self._stamp = receipt.after, receipt.stamp
         deal_id, stored = transition.deal_id, transition.new
         shown = self.deals.get(deal_id)
         mine = self._pending.get(deal_id)

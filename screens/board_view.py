@@ -16,7 +16,7 @@ from textual.widgets import Static
 from board.deal import Deal
 from board.stages import Pipeline, Team
 from screens.board_layout import HANDOFF_WIDTH
-from screens.column_data import ColumnData
+from screens.column_data import UNKNOWN_STAGE, ColumnData
 from screens.deal_list import DealList
 from screens.stage_column import StageColumn
 
@@ -89,6 +89,11 @@ class BoardView(Horizontal, can_focus=True):
                         yield column
             if team is Team.MARKETING:
                 yield HandoffLine(classes="handoff-line")
+        # Deals whose stage left the settings: a lane of their own, shown only when some are.
+        self._lane = StageColumn(UNKNOWN_STAGE, number + 1, self.currency)
+        self._lane.display = False
+        self._columns.append(self._lane)
+        yield self._lane
 
     def on_mount(self) -> None:
         for column in self._columns:
@@ -105,13 +110,24 @@ class BoardView(Horizontal, can_focus=True):
         if widths == self._fitted:
             return
         self._fitted = widths
+        shown = self._columns if self._lane.display else self._columns[:-1]
         totals = dict.fromkeys(Team, 0)
-        for column, width in zip(self._columns, widths, strict=True):
+        for column, width in zip(shown, widths, strict=True):
             column.styles.width = width
-            totals[column.stage.team] += width
+            if column is not self._lane:  # the lane stands after the sales band
+                totals[column.stage.team] += width
         for team, total in totals.items():
             self.query_one(f".band.-{team.value}").styles.width = total
         self.styles.width = sum(widths) + HANDOFF_WIDTH
+
+    @property
+    def lane_shown(self) -> bool:
+        """Whether the unknown-stage lane is on screen (it takes a column's width then)."""
+        return bool(self._lane.display)
+
+    def _shown_count(self) -> int:
+        """How many columns are on screen: the stages, and the unknown-stage lane if shown."""
+        return len(self._columns) - (0 if self._lane.display else 1)
 
     @property
     def columns(self) -> list[StageColumn]:
@@ -135,19 +151,33 @@ class BoardView(Horizontal, can_focus=True):
         sla_hours: int,
         keep: int | None,
         changed: set[str] | None = None,
+        lane: ColumnData | None = None,
     ) -> None:
         """New data for the columns (only the ``changed`` stages, if given).
 
+        ``lane`` holds the deals of stages the settings no longer have (unchanged if None).
         The cursor follows deal ``keep`` wherever it went; every other column keeps its own
         cursor on the deal it was on.
         """
+        if lane is not None:
+            columns = (*columns, lane)
+            # Shown or hidden, the lane changes how many columns share the width: the
+            # board screen, which owns the layout, fits them again (see `lane_shown`).
+            self._lane.display = bool(lane.deals)
+        else:
+            columns = (*columns, self._lane.data)
         if keep is not None:
             for index, data in enumerate(columns):
                 if any(deal.id == keep for deal in data.deals):
                     self._activate(index, announce=False)
                     break
+        if self.active >= self._shown_count():
+            self._activate(self._shown_count() - 1, announce=False)
         for column, data in zip(self._columns, columns, strict=True):
-            if changed is not None and column.stage.key not in changed:
+            if column is self._lane:
+                if lane is None:
+                    continue
+            elif changed is not None and column.stage.key not in changed:
                 continue
             here = column.deal_list.selected
             column.show(
@@ -167,7 +197,7 @@ class BoardView(Horizontal, can_focus=True):
         return False
 
     def _activate(self, index: int, *, announce: bool = True) -> None:
-        index = max(0, min(index, len(self._columns) - 1))
+        index = max(0, min(index, self._shown_count() - 1))
         if index != self.active:
             self._columns[self.active].set_active(False)
             self.active = index
@@ -181,7 +211,7 @@ class BoardView(Horizontal, can_focus=True):
 
     def action_jump(self, index: int) -> None:
         """Move the cursor to stage number ``index + 1``."""
-        count = len(self._columns)
+        count = self._shown_count()
         if index < count:
             self._activate(index)
         else:

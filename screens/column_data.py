@@ -9,7 +9,7 @@ from decimal import Decimal
 from itertools import takewhile
 
 from board.deal import Deal, Status
-from board.stages import Pipeline, Stage
+from board.stages import Pipeline, Stage, Team
 from screens.deal_filter import DealFilter
 
 
@@ -80,3 +80,31 @@ def build_columns(
             shown.sort(key=_board_order)
         columns.append(ColumnData(stage, tuple(shown)))
     return tuple(columns)
+
+
+UNKNOWN_STAGE = Stage(
+    "-unknown",  # a configured key starts with a letter: this one can never clash
+    "Unknown stage",
+    Team.SALES,
+    "stages the settings no longer have: move them on",
+    "",
+    Decimal(0),
+    3650,
+)
+"""The lane of open deals whose stage was removed from the settings, so none disappears."""
+
+
+def unknown_lane(
+    deals: Iterable[Deal], pipeline: Pipeline, deal_filter: DealFilter | None = None
+) -> ColumnData:
+    """The open deals in stages the pipeline does not have, oldest in their stage first."""
+    matches = deal_filter.matches if deal_filter is not None and deal_filter.active else None
+    stray = [
+        deal
+        for deal in deals
+        if deal.status is _OPEN
+        and deal.stage not in pipeline
+        and (matches is None or matches(deal))
+    ]
+    stray.sort(key=_board_order)
+    return ColumnData(UNKNOWN_STAGE, tuple(stray))

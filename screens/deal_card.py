@@ -13,7 +13,8 @@ from rich.cells import cell_len, set_cell_size
 
 from board.deal import Deal, Status
 from board.money import money_display
-from board.stages import Stage
+from board.qualification import NO_RULES, QualificationRules, qualification_of
+from board.stages import Stage, Team
 from board.text import printable
 from board.timestamps import age_text
 
@@ -41,7 +42,13 @@ class Badge:
         return fit(self.short or self.text, width)
 
 
-def badges(deal: Deal, stage: Stage, now: datetime, sla_hours: int) -> list[Badge]:
+def badges(
+    deal: Deal,
+    stage: Stage,
+    now: datetime,
+    sla_hours: int,
+    rules: QualificationRules = NO_RULES,
+) -> list[Badge]:
     """The flags a card shows, most urgent first."""
     found: list[Badge] = []
     if deal.awaiting_acceptance:
@@ -64,6 +71,14 @@ def badges(deal: Deal, stage: Stage, now: datetime, sla_hours: int) -> list[Badg
         found.append(Badge("✓ won", "won"))
     if deal.sales_sourced:
         found.append(Badge("★ sales-sourced", "sourced", "★ sales"))
+    if rules.gated and deal.is_open and stage.team is Team.MARKETING:
+        state = qualification_of(deal, rules)
+        count = f"{len(state.met)}/{len(rules.criteria)}"
+        found.append(
+            Badge(f"☑ {count} qualified", "qualified", f"☑ {count}")
+            if state.qualified
+            else Badge(f"☐ {count} criteria", "unqualified", f"☐ {count}")
+        )
     return found
 
 
@@ -86,7 +101,12 @@ def _spread(left: Piece, right: Piece, width: int) -> list[Piece]:
 
 
 def card_lines(
-    deal: Deal, stage: Stage, now: datetime, sla_hours: int, width: int
+    deal: Deal,
+    stage: Stage,
+    now: datetime,
+    sla_hours: int,
+    width: int,
+    rules: QualificationRules = NO_RULES,
 ) -> list[list[Piece]]:
     """The card's lines (without the gap line), each cut to ``width`` cells."""
     title = printable(deal.title)
@@ -96,7 +116,7 @@ def card_lines(
         age = f"won {age_text((now - deal.won_at).total_seconds())}"
     else:
         age = age_text((now - deal.stage_entered_at).total_seconds())
-    flags = badges(deal, stage, now, sla_hours)
+    flags = badges(deal, stage, now, sla_hours, rules)
     badge_line: list[Piece] = []
     used = 0
     for badge in flags:

@@ -14,6 +14,12 @@ from textual.widgets import Static
 
 from board.deal import Deal, Event, EventKind
 from board.money import money_display
+from board.qualification import (
+    NO_RULES,
+    QualificationRules,
+    qualification_line,
+    qualified_text,
+)
 from board.stages import Pipeline
 from board.text import printable
 from board.timestamps import moment_text
@@ -40,7 +46,10 @@ def event_text(event: Event, pipeline: Pipeline) -> str:
         EventKind.LOST: "lost the deal",
         EventKind.REOPENED: f"reopened it in {_stage(pipeline, data.get('to'))}",
         EventKind.EDITED: "edited",
+        EventKind.QUALIFIED: "qualified" + qualified_text(data),
     }[event.kind]
+    if data.get("override"):
+        text += " past the qualification gate"
     if event.kind is EventKind.EDITED:
         changes = data.get("changes") or {}
         parts = [f"{name} {old!r} → {new!r}" for name, (old, new) in changes.items()]
@@ -51,7 +60,9 @@ def event_text(event: Event, pipeline: Pipeline) -> str:
     return printable(text, keep_newlines=False)
 
 
-def fields_content(deal: Deal, pipeline: Pipeline, now: datetime) -> Content:
+def fields_content(
+    deal: Deal, pipeline: Pipeline, now: datetime, rules: QualificationRules = NO_RULES
+) -> Content:
     """The deal's fields as aligned ``name  value`` lines."""
     handoff = deal.handoff
     rows: list[tuple[str, str]] = [
@@ -67,6 +78,8 @@ def fields_content(deal: Deal, pipeline: Pipeline, now: datetime) -> Content:
         ("In stage since", moment_text(deal.stage_entered_at, now)),
         ("Updated", f"{moment_text(deal.updated_at, now)} by {deal.updated_by}"),
     ]
+    if rules.gated:
+        rows.append(("Qualification", qualification_line(deal, rules)))
     if deal.won_at:
         rows.append(("Won", moment_text(deal.won_at, now)))
     if deal.lost_at:
@@ -116,9 +129,16 @@ class DealDetail(ModalScreen[bool]):
         Binding("escape,enter,q", "close", "Close"),
     ]
 
-    def __init__(self, deal: Deal, pipeline: Pipeline, now: datetime) -> None:
+    def __init__(
+        self,
+        deal: Deal,
+        pipeline: Pipeline,
+        now: datetime,
+        rules: QualificationRules = NO_RULES,
+    ) -> None:
         super().__init__()
         self.deal = deal
+        self.rules = rules
         self.pipeline = pipeline
         self.now = now
 
@@ -129,7 +149,7 @@ class DealDetail(ModalScreen[bool]):
                 Content(f"Deal {deal.id} · {printable(deal.title)}"), classes="dialog-title"
             )
             with VerticalScroll(id="detail-body"):
-                yield Static(fields_content(deal, self.pipeline, self.now), id="fields")
+                yield Static(fields_content(deal, self.pipeline, self.now, self.rules), id="fields")
                 if deal.notes:
                     yield Static("Notes", classes="section-title")
                     yield Static(Content(printable(deal.notes, keep_newlines=True)), id="notes")

@@ -15,6 +15,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from board.deal import Deal
+from board.qualification import NO_RULES
 from board.stages import Stage
 from screens.deal_card import CARD_HEIGHT, card_lines
 
@@ -29,6 +30,8 @@ _STYLE_OF_ROLE = {
     "overdue": "bad",
     "owner": "accent",
     "sourced": "accent",
+    "qualified": "good",
+    "unqualified": "dim",
 }
 """Card roles share a few styles: every component class costs on each restyle."""
 
@@ -81,6 +84,8 @@ class DealList(ScrollView, can_focus=False):
         """Whether the board's cursor is in this list (only then is the cursor drawn)."""
         self.now: datetime | None = None
         self.sla_hours = 24
+        self.rules = NO_RULES
+        """The team's qualification criteria, for the badge of marketing's cards."""
         self._card_cache: dict[tuple[int, int, bool], list[Strip]] = {}
         self._base: Style | None = None
 
@@ -200,7 +205,7 @@ class DealList(ScrollView, can_focus=False):
         role_style = self._role_style
         strips = []
         for pieces in card_lines(
-            self.deals[index], self.stage, self.now, self.sla_hours, max(width - 1, 0)
+            self.deals[index], self.stage, self.now, self.sla_hours, max(width - 1, 0), self.rules
         ):
             segments = [Segment(marker, base)]
             # On the selected card a role keeps its weight but not its hue: a coloured owner

@@ -1,4 +1,4 @@
-"""Why a deal was lost: pick a common reason or type one."""
+"""Why a deal was lost (or a handoff rejected): pick a common reason or type one."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -35,15 +36,18 @@ class LostReasonPicker(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, title: str, *, blink: bool = True) -> None:
+    def __init__(
+        self, title: str, *, blink: bool = True, reasons: tuple[str, ...] = COMMON_REASONS
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.blink = blink
+        self.reasons = reasons
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield OptionList(*(Option(reason) for reason in COMMON_REASONS), id="reasons")
+            yield OptionList(*(Option(Content(reason)) for reason in self.reasons), id="reasons")
             other = Input(
                 placeholder="or type another reason and press enter", id="other", max_length=2000
             )
@@ -55,7 +59,7 @@ class LostReasonPicker(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter on a common reason picks it."""
         event.stop()
-        self.dismiss(COMMON_REASONS[event.option_index])
+        self.dismiss(self.reasons[event.option_index])
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the text field picks the typed reason."""

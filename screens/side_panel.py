@@ -21,6 +21,7 @@ from board.timestamps import age_text
 from screens.column_data import ColumnData
 from screens.deal_card import fit
 from screens.metrics_panel import MetricsPanel
+from screens.target_gauges import TargetGauges
 
 SEARCH_NOTE = "The figures above follow the filter; the metrics below count every deal."
 WAITING_SHOWN = 8
@@ -99,6 +100,7 @@ class SidePanel(VerticalScroll, can_focus=False):
         yield Static("Pipeline", classes="panel-title")
         yield PipelineSummary(id="summary")
         yield Static(SEARCH_NOTE, id="search-note", markup=False)
+        yield TargetGauges(id="targets")
         yield MetricsPanel(self.pipeline, id="metrics")
 
     def show(

@@ -11,7 +11,7 @@ from enum import Enum
 from board.deal import Deal
 from board.errors import Conflict, FunnelError, StoreLocked
 from screens.undo_log import Transition
-from storage.repository import Repository
+from storage.repository import Repository, WriteReceipt
 
 
 class Intent(Enum):
@@ -43,7 +43,7 @@ class StaleWrite(Conflict):
         self.fresh = fresh
 
 
-Done = Callable[[WriteJob, Transition], None]
+Done = Callable[[WriteJob, Transition, WriteReceipt | None], None]
 Failed = Callable[[WriteJob, FunnelError], None]
 Busy = Callable[[WriteJob, int], None]
 
@@ -96,5 +96,7 @@ class StoreWriter:
                 failed(job, exc)
                 return
             else:
-                done(job, transition)
+                # The receipt is taken here, on the writer's thread, before the next write
+                # replaces it: it tells the board where its own write left the store.
+                done(job, transition, self.repository.last_write)
                 return

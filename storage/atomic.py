@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import stat
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,27 @@ NEW_FILE_MODE = 0o600
 NEW_DIR_MODE = 0o700
 STALE_AFTER = 5.0
 """Seconds after which a temp file is leftover even if its writer's pid is alive (pid reuse)."""
+
+# Test-only crash points. Every durable step of a write (a write, an fsync, a rename, a link, an
+# unlink, a mkdir) calls `step` first. With FUNNEL_CRASH_AT=N the process kills itself with
+# SIGKILL just before its Nth step (N:INT sends itself Ctrl-C's SIGINT there instead); with
+# FUNNEL_CRASH_AT=count it prints each step on stderr ("crash-point N: what path"). The crash
+# tests use it to stop a write at every one of its steps in turn.
+_CRASH_AT, _, _CRASH_WITH = os.environ.get("FUNNEL_CRASH_AT", "").partition(":")
+_steps = 0
+
+
+def step(what: str, path: Path | str) -> None:
+    """Mark one durable step of a write (a crash point for the tests; free otherwise)."""
+    if not _CRASH_AT:
+        return
+    global _steps  # noqa: PLW0603 -- one counter per process, for the crash tests only
+    _steps += 1
+    if _CRASH_AT == "count":
+        print(f"crash-point {_steps}: {what} {path}", file=sys.stderr, flush=True)
+    elif _CRASH_AT.isdigit() and _steps == int(_CRASH_AT):
+        os.kill(os.getpid(), signal.SIGINT if _CRASH_WITH == "INT" else signal.SIGKILL)
+
 
 _TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)(?:\.[0-9a-f]+)?\.tmp$")
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -37,8 +60,13 @@ class PendingReplace:
 
     def commit(self) -> None:
         """Rename the temp file over the target and make the rename durable."""
-        os.replace(self.temp, self.target)
+        self.rename()
         fsync_dir(self.target.parent)
+
+    def rename(self) -> None:
+        """Rename the temp file over the target (durable once its directory is fsynced)."""
+        step("rename", self.target)
+        os.replace(self.temp, self.target)
 
     def abandon(self) -> None:
         """Remove the temp file, leaving the target as it was."""
@@ -79,26 +107,54 @@ def prepare_replace(
     """
     if mode is None:
         mode = existing_mode(target)
+    step("create", target)
     fd, temp = _create_temp(target)
     try:
-        os.fchmod(fd, NEW_FILE_MODE if mode is None else mode)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-        st = os.fstat(fd)
-        if group is not None and st.st_gid != group:
-            os.fchown(fd, -1, group)
-            os.fchmod(fd, NEW_FILE_MODE if mode is None else mode)  # chown may drop bits
-            os.fsync(fd)
-            st = os.fstat(fd)
-        stamp = stamp_of(st)
+        stamp = _fill(fd, data, mode=NEW_FILE_MODE if mode is None else mode, group=group)
     except BaseException:
         os.close(fd)
         temp.unlink(missing_ok=True)
         raise
     os.close(fd)
     return PendingReplace(temp, target, stamp)
+
+
+def _fill(fd: int, data: bytes, *, mode: int, group: int | None) -> FileStamp:
+    """Write ``data`` to a fresh file, give it its mode and group, and make it durable."""
+    os.fchmod(fd, mode)
+    step("write", f"fd {fd}")
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    step("fsync", f"fd {fd}")
+    os.fsync(fd)
+    st = os.fstat(fd)
+    if group is not None and st.st_gid != group:
+        os.fchown(fd, -1, group)
+        os.fchmod(fd, mode)  # chown may drop bits
+        os.fsync(fd)
+        st = os.fstat(fd)
+    return stamp_of(st)
+
+
+def write_new(
+    target: Path, data: bytes, *, mode: int | None = None, group: int | None = None
+) -> FileStamp:
+    """Create ``target``, which must not exist, with ``data``, durably (not its directory entry).
+
+    For files no reader looks at until a later rename names them (the blocks of a write): no
+    temp file is needed. Never opens a file or symlink that is already there.
+    """
+    step("create", target)
+    fd = os.open(target, _CREATE, NEW_FILE_MODE)
+    try:
+        stamp = _fill(fd, data, mode=NEW_FILE_MODE if mode is None else mode, group=group)
+    except BaseException:
+        os.close(fd)
+        target.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    return stamp
 
 
 def write_atomic(
@@ -118,14 +174,17 @@ def copy_file(source: Path, target: Path, *, mode: int, group: int | None = None
     """Copy ``source`` to a new file ``target`` (never through a symlink), durably."""
     src = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
+        step("create", target)
         fd = os.open(target, _CREATE, mode)
         try:
             os.fchmod(fd, mode)
             if group is not None and os.fstat(fd).st_gid != group:
                 os.fchown(fd, -1, group)
                 os.fchmod(fd, mode)
+            step("write", target)
             while os.sendfile(fd, src, None, 1 << 24):
                 pass
+            step("fsync", target)
             os.fsync(fd)
         except BaseException:
             os.close(fd)
@@ -138,6 +197,7 @@ def copy_file(source: Path, target: Path, *, mode: int, group: int | None = None
 
 def fsync_dir(path: Path) -> None:
     """Make renames and new entries in a directory durable."""
+    step("fsync-dir", path)
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         os.fsync(fd)
@@ -154,6 +214,7 @@ def make_dir(path: Path, *, mode: int = NEW_DIR_MODE, group: int | None = None) 
     if path.is_dir():
         return
     make_dir(path.parent, mode=NEW_DIR_MODE if group is not None else mode)
+    step("mkdir", path)
     try:
         path.mkdir(mode=mode & 0o777)
     except FileExistsError:
@@ -181,6 +242,8 @@ def stale_temps(directory: Path, *, prefix: str = "") -> list[Path]:
     snapshots) are considered: another store may share the directory.
     """
     found: list[Path] = []
+    if os.path.islink(directory):
+        return found  # never look through a planted link
     try:
         entries = list(os.scandir(directory))
     except (FileNotFoundError, NotADirectoryError):
@@ -204,6 +267,7 @@ def remove_stale_temps(directory: Path, *, prefix: str = "") -> list[Path]:
     """Remove the `stale_temps`; call it only while holding the store's lock."""
     removed = stale_temps(directory, prefix=prefix)
     for path in removed:
+        step("unlink", path)
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)  # never follows a symlink inside
         else:

@@ -17,7 +17,7 @@ from pathlib import Path
 import orjson
 
 from storage.atomic import stale_temps
-from storage.backups import Backup, backups_dir, list_backups
+from storage.backups import Backup, backups_dir, list_backups, odd_backups
 from storage.errors import StoreUnsafe
 from storage.layout import StoreLayout
 from storage.sharing import (
@@ -70,12 +70,21 @@ def examine(path: Path, *, timeout: float = 5.0) -> Report:
         check_store(layout)
     except StoreUnsafe as err:
         add(Finding("safety", path, err.problem, err.fix))
-    if not os.path.lexists(path) and not layout.archive_stamps():
+    if not os.path.lexists(path) and not layout.block_files() and not layout.archive_stamps():
         add(Finding("json", path, "there is no store here", f"create one: `funnel init {path}`"))
         return report
     report.findings += _permissions(layout, report)
     report.findings += _leftovers(layout)
     report.backups = list_backups(layout)
+    for odd, why in odd_backups(layout):
+        add(
+            Finding(
+                "backups",
+                odd,
+                f"{why}; Funnel ignores it",
+                f"if nobody on the team made it, remove it (`rm -r {odd}`)",
+            )
+        )
     if os.path.islink(path):
         return report  # never read through a planted link
     with ExitStack() as stack:
@@ -130,8 +139,23 @@ def _permissions(layout: StoreLayout, report: Report) -> Iterator[Finding]:
     directory = layout.main.parent
     dir_st = os.stat(directory)
     me = login_of(os.geteuid())
-    files = [layout.main, layout.lock, *(layout.archive(b) for b in layout.archive_stamps())]
-    dirs = [d for d in (layout.archive_dir, backups_dir(layout)) if os.path.lexists(d)]
+    files = [layout.main, layout.lock, *(layout.blocks_dir / name for name in layout.block_files())]
+    dirs = [d for d in (layout.blocks_dir, backups_dir(layout)) if os.path.lexists(d)]
+    if os.statvfs(directory).f_flag & os.ST_RDONLY:
+        yield Finding(
+            "permissions",
+            directory,
+            "is on a read-only filesystem: the store can be read, but no change can be saved",
+            "remount the filesystem read-write, or copy the store elsewhere"
+            " (`cp -a` the folder) and point FUNNEL_DB at the copy",
+        )
+    elif not os.access(directory, os.W_OK | os.X_OK):
+        yield Finding(
+            "permissions",
+            directory,
+            f"you ({me}) cannot write in it, so every change to the store fails",
+            f"chmod u+rwx {directory} (a team store's: ask to be added to its group)",
+        )
     for path in dirs:
         if not stat.S_ISDIR(os.lstat(path).st_mode):
             yield Finding(
@@ -220,7 +244,6 @@ def _lstat(path: Path) -> os.stat_result | None:
 def _leftovers(layout: StoreLayout) -> Iterator[Finding]:
     places = [
         (layout.main.parent, layout.main.name),
-        (layout.archive_dir, ""),
         (backups_dir(layout), layout.main.name),
     ]
     for directory, prefix in places:
@@ -243,6 +266,15 @@ def _leftovers(layout: StoreLayout) -> Iterator[Finding]:
             f"rm {lock}",
         )
         return
+    if not stat.S_ISREG(st.st_mode):
+        yield Finding(
+            "lock",
+            lock,
+            "is not a regular file (a FIFO or a device, planted by someone):"
+            " every command refuses the store",
+            f"rm {lock}",
+        )
+        return
     note = _lock_note(lock)
     if note is not None:
         yield Finding(
@@ -257,7 +289,7 @@ def _leftovers(layout: StoreLayout) -> Iterator[Finding]:
 def _lock_note(lock: Path) -> str | None:
     """Who a stale note in the lock file names, if its writer is gone from this host."""
     try:
-        fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError:
         return None
     try:
@@ -267,7 +299,7 @@ def _lock_note(lock: Path) -> str | None:
         return None
     finally:
         os.close(fd)
-    if host != os.uname().nodename:
+    if host != os.uname().nodename or not 0 < pid <= 2**22:  # not a pid: not Funnel's note
         return None
     try:
         os.kill(pid, 0)

@@ -10,6 +10,7 @@ JSON is read with a full parse.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import cast
 
@@ -19,7 +20,9 @@ from tinydb.table import Document, Table
 
 from storage.atomic import PendingReplace, prepare_replace
 from storage.document_lines import BadDocument, Tables, corrupt, join_tables, split_tables
+from storage.errors import StoreUnsafe
 from storage.layout import FileStamp, stamp_of
+from storage.sharing import Sharing, check_stat
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -61,9 +64,11 @@ def _kind(value: object) -> str:
 class JsonFileStorage(Storage):
     """TinyDB storage for one store file, loaded on first read and kept in memory until done."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, sharing: Sharing | None = None) -> None:
         super().__init__()
         self.path = path
+        self.sharing = sharing
+        """Who must own the file (`storage.sharing.check_stat`); ``None``: checked elsewhere."""
         self.raw: bytes | None = None
         """The file's bytes as read (``None`` when it does not exist)."""
         self.stamp: FileStamp | None = None
@@ -74,12 +79,8 @@ class JsonFileStorage(Storage):
     def read(self) -> Tables | None:
         """The tables, reading the file on the first call only."""
         if not self._loaded:
-            try:
-                with open(self.path, "rb") as handle:
-                    self.raw = handle.read()
-                    self.stamp = stamp_of(os.fstat(handle.fileno()))
-            except FileNotFoundError:
-                self.raw = None
+            read = read_store_file(self.path, self.sharing)
+            self.raw, self.stamp = read if read is not None else (None, None)
             self._tables = None if self.raw is None else parse_tables(self.raw, self.path)
             self._loaded = True
         return self._tables
@@ -94,9 +95,45 @@ class JsonFileStorage(Storage):
         self._loaded = True
         self.dirty = True
 
+    def encode(self) -> bytes:
+        """The file's bytes for the tables as they are now."""
+        return join_tables(self._tables or {})
+
     def prepare(self, *, mode: int | None = None, group: int | None = None) -> PendingReplace:
         """Encode the tables into a temp file beside the target, ready to rename over it."""
-        return prepare_replace(self.path, join_tables(self._tables or {}), mode=mode, group=group)
+        return prepare_replace(self.path, self.encode(), mode=mode, group=group)
+
+
+_READ = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+
+
+def read_store_file(path: Path, sharing: Sharing | None = None) -> tuple[bytes, FileStamp] | None:
+    """The bytes and stamp of a store file; ``None`` if there is none.
+
+    Never follows a symbolic link and never opens anything but a regular file (a FIFO planted
+    in its place would block the reader for ever); either is refused as `StoreUnsafe`. With
+    ``sharing``, the file must also belong to you (a team store: to its group).
+    """
+    try:
+        fd = os.open(path, _READ)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if os.path.islink(path):
+            raise StoreUnsafe(
+                f"{path} is a symbolic link, and Funnel never reads a store through one",
+                f"remove it (`rm {path}`) and restore a snapshot (`funnel restore`)",
+            ) from None
+        raise exc
+    with os.fdopen(fd, "rb") as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise StoreUnsafe(
+                f"{path} is not a regular file", f"move it aside (`mv {path} {path}.odd`)"
+            )
+        if sharing is not None:
+            check_stat(path, st, sharing, directory=False)
+        return handle.read(), stamp_of(st)
 
 
 def documents(table: Table) -> list[Document]:

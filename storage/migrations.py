@@ -8,9 +8,10 @@ Schema 0 is the layout of the pre-release builds, decided here so old files keep
 - ``value`` is a JSON number (``12500.5``), not the two-decimal string of schema 1;
 - there is no ``spend`` table.
 
-Schema 1 is the current layout (see `storage.layout`). Steps work on the main file's tables
-only; the transaction that runs them moves closed deals into the archive afterwards and keeps
-a backup of the file as it was.
+Schema 1 kept open deals and spend in the main file and closed deals in ``board.archive/``.
+Steps work on the main file's tables only, up to schema 1; `storage.legacy` then reads a
+schema 1 store whole, and its first write lays it out in blocks (schema 2, the current
+layout: see `storage.layout`), keeping a backup of the old main file.
 """
 
 from __future__ import annotations
@@ -70,11 +71,13 @@ def _pre_release_to_1(tables: Tables, path: Path, now: datetime) -> Tables:
 
 MIGRATIONS: dict[int, Step] = {0: _pre_release_to_1}
 """Step functions by the schema they start from; each returns tables of schema + 1."""
+LAST_MAIN_FILE_SCHEMA = 1
+"""The last schema that kept deals in the main file; the steps above lead up to it."""
 
 
 def migrate(tables: Tables, schema: int, path: Path, now: datetime) -> Tables:
-    """Bring a main file's tables from ``schema`` up to the current one."""
-    for start in range(schema, SCHEMA):
+    """Bring a main file's tables from ``schema`` up to schema 1 (see `storage.legacy`)."""
+    for start in range(schema, LAST_MAIN_FILE_SCHEMA):
         try:
             tables = MIGRATIONS[start](tables, path, now)
         except InvalidInput as err:

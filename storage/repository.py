@@ -39,6 +39,53 @@ class Snapshot:
     """The change stamp the snapshot was read at (see `Repository.stamp`)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where a reader stands in a store's history: the state it has seen, as its backend counts.
+
+    Opaque to everything above `storage/`: hand back the one a read or a write gave you.
+    """
+
+    store: str
+    """Which store (a store made anew at the same path starts another history)."""
+    position: int
+    """How many commits the store had."""
+    parts: tuple[tuple[str, int], ...] = ()
+    """The backend's finer record of what was seen (TinyDB: every block and its generation)."""
+    spend: int = 0
+    """A fingerprint of the spend ledger as seen."""
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What changed in a store since a cursor, and the cursor to ask from next time."""
+
+    cursor: Cursor
+    deals: tuple[Deal, ...]
+    """Deals added or changed since (their current state; closed ones only if asked for)."""
+    deleted: frozenset[int]
+    """Ids of deals gone since (deleted, or closed when closed deals were not asked for)."""
+    spend: tuple[Spend, ...] | None
+    """The whole spend ledger if it changed, else ``None``."""
+    meta: StoreMeta
+    reset: bool = False
+    """The cursor could not be followed (none given, or another store): ``deals`` is
+    everything, and whatever the reader held before is to be dropped."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriteReceipt:
+    """What a write did to the store's history: the cursor it started from and the one it made.
+
+    A reader whose cursor equals ``before`` and who applied the write's result itself may take
+    ``after`` (and ``stamp``) as its own, instead of reading its own change back.
+    """
+
+    before: Cursor
+    after: Cursor
+    stamp: tuple[int, ...]
+
+
 class Repository(Protocol):
     """A pipeline store. Deal identity is the deal's own ``id``, never a backend row id."""
 
@@ -50,6 +97,15 @@ class Repository(Protocol):
 
     def stamp(self) -> tuple[int, ...]:
         """A cheap change token (file stats, no parsing): differs after any committed write."""
+        ...
+
+    def changes(self, since: Cursor | None, *, include_closed: bool = True) -> Changes:
+        """What changed since ``since`` (everything when ``None``), costing what changed."""
+        ...
+
+    @property
+    def last_write(self) -> WriteReceipt | None:
+        """The receipt of the last write made through this object (``None`` before any)."""
         ...
 
     def snapshot(self, *, include_closed: bool = True) -> Snapshot:

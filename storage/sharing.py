@@ -99,6 +99,8 @@ def check_store(layout: StoreLayout) -> Sharing:
             f"run `chmod o-w {directory}` (or move the store)",
         )
     sharing = Sharing(dir_st.st_gid) if is_team_dir(dir_st) else PERSONAL
+    for part in (layout.blocks_dir, layout.archive_dir):
+        check_part(part, sharing, directory=True)
     try:
         st = os.lstat(layout.main)
     except FileNotFoundError:
@@ -125,20 +127,44 @@ def check_store(layout: StoreLayout) -> Sharing:
             " in the team's group (see docs/team.md)",
         )
     return sharing
+
+
+def check_part(path: Path, sharing: Sharing, *, directory: bool) -> None:
+    """Refuse a file or directory of the store that someone else could have planted.
+
+    It must be what it should be (never a symbolic link), belong to you in a personal store
+    (in a team store, to the team's group), and not be writable by every user. A missing one
+    is fine: Funnel makes it. Raises `StoreUnsafe` with the fix.
+    """
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    check_stat(path, st, sharing, directory=directory)
+
+
+def check_stat(path: Path, st: os.stat_result, sharing: Sharing, *, directory: bool) -> None:
+    """`check_part` on a stat result already at hand (an open file's ``fstat``)."""
+    kind = "directory" if directory else "regular file"
     if stat.S_ISLNK(st.st_mode):
         raise StoreUnsafe(
-            f"{layout.main} is a symbolic link (to {os.readlink(layout.main)}); Funnel does not"
-            " follow it: point FUNNEL_DB or --db at the real file"
+            f"{path} is a symbolic link, and Funnel never reads or writes a store through one",
+            f"remove it (`rm {path}`) and run `funnel doctor`",
         )
-    if not stat.S_ISREG(st.st_mode):
-        raise StoreUnsafe(f"{layout.main} is not a regular file; point --db at a store file")
-    if world_writable(st):
-        raise StoreUnsafe(f"{layout.main} is writable by every user; run `chmod o-w {layout.main}`")
+    if (stat.S_ISDIR(st.st_mode) if directory else stat.S_ISREG(st.st_mode)) is False:
+        raise StoreUnsafe(f"{path} is not a {kind}", f"move it aside (`mv {path} {path}.odd`)")
+    if sharing.shared and st.st_gid != sharing.group:
+        raise StoreUnsafe(
+            f"{path} is not in the team's group, so someone outside the team could have put"
+            " it there",
+            f"if it is the team's, `chgrp {sharing.group} {path}`; if not, move it aside",
+        )
     me = os.geteuid()
     if not sharing.shared and st.st_uid != me:
         raise StoreUnsafe(
-            f"{layout.main} belongs to {login_of(st.st_uid)}, not to you ({login_of(me)}), and"
-            f" is not a team store; if it is yours, run `chown {login_of(me)} {layout.main}`,"
-            " to share it see `funnel init --shared`"
+            f"{path} belongs to {login_of(st.st_uid)}, not to you ({login_of(me)}), in your"
+            " personal store: someone else put it there",
+            f"move it aside (`mv {path} {path}.odd`) and run `funnel doctor`",
         )
-    return sharing
+    if st.st_mode & stat.S_IWOTH:
+        raise StoreUnsafe(f"{path} is writable by every user", f"run `chmod o-w {path}`")

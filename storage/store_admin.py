@@ -12,22 +12,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from board.errors import FunnelError, NotFound, StoreCorrupt
-from storage.atomic import existing_mode, fsync_dir, make_dir, write_atomic
-from storage.backups import (
-    Backup,
-    BackupPolicy,
-    find_backup,
-    place_file,
-    prune_backups,
-    restamped_main,
-    take_backup,
-)
+from storage.atomic import make_dir
+from storage.backups import Backup, BackupPolicy, find_backup, prune_backups, take_backup
 from storage.errors import StoreExists, StoreUnsafe, unavailable
-from storage.layout import FileStamp, StoreLayout, stamp_of
-from storage.sharing import TEAM_DIR_MODE, Sharing, check_store, sharing_of
+from storage.layout import Kind, StoreLayout, parse_block_name
+from storage.sharing import TEAM_DIR_MODE, Sharing, check_part, check_store, sharing_of
 from storage.store_check import content_problems
 from storage.store_lock import store_lock
-from storage.transaction import transaction
+from storage.transaction import Transaction, transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +43,10 @@ def create_store(path: Path, *, group: int | None, currency: str, timeout: float
             _make_team_dir(path.parent, group)
         else:
             make_dir(path.parent)
-        if os.path.lexists(path) or os.path.lexists(layout.archive_dir):
+        if any(os.path.lexists(p) for p in (path, layout.blocks_dir, layout.archive_dir)):
             raise StoreExists(f"{path} exists already; Funnel never creates a store over one")
         with transaction(layout, write=True, currency=currency, timeout=timeout) as txn:
-            if txn.main.raw is not None or layout.archive_stamps():
+            if txn.main.raw is not None or layout.block_files() or layout.archive_stamps():
                 raise StoreExists(f"{path} was created meanwhile by someone else")
             txn.main.write(txn.main.read() or {})  # an empty store: just its metadata
             sharing = txn.sharing
@@ -109,8 +101,8 @@ def restore(path: Path, name: str | None, policy: BackupPolicy, *, timeout: floa
 
     The store's current files, damaged or not, are first kept as a ``before-restore``
     snapshot. A damaged snapshot is refused. Files are copied back (never linked: the
-    snapshot stays what it is whatever happens to the store), archives first and the main
-    file last; if the restore is interrupted, running it again finishes it.
+    snapshot stays what it is whatever happens to the store) as new blocks, and the store's
+    manifest replaced last: an interrupted restore leaves the store as it was.
     """
     layout = StoreLayout(path)
     sharing = check_store(layout)
@@ -142,33 +134,45 @@ def _missing(layout: StoreLayout, name: str | None) -> str:
 
 
 def _put_back(source: StoreLayout, target: StoreLayout, sharing: Sharing) -> None:
-    """Copy the snapshot's files over the store's: archives first, the main file last."""
-    wanted = source.archive_stamps()
-    copied: dict[int, FileStamp] = {}
-    if wanted:
-        make_dir(target.archive_dir, mode=sharing.dir_mode, group=sharing.group)
-    for block in sorted(wanted):
-        copied[block] = _replace_with(source.archive(block), target.archive(block), sharing)
-    if wanted:
-        fsync_dir(target.archive_dir)
-    main = restamped_main(source.main, wanted, copied)
-    write_atomic(
-        target.main, main, mode=sharing.file_mode(existing_mode(source.main)), group=sharing.group
-    )
-    extra = set(target.archive_stamps()) - set(wanted)
-    for block in sorted(extra):
-        target.archive(block).unlink(missing_ok=True)
-    if extra:
-        fsync_dir(target.archive_dir)
+    """Make the store hold what the snapshot holds, in one commit (hold the store's lock).
 
-
-def _replace_with(source: Path, target: Path, sharing: Sharing) -> FileStamp:
-    temp = target.with_name(f".{target.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    Every block of the store and of the snapshot is written anew (the snapshot's lines copied
+    as they are), then the manifest names them: a crash leaves the store as it was or restored.
+    Ids never go back: the next id is the larger of the two, so none is handed out twice.
+    """
+    # A snapshot is checked like the store itself: nothing planted, nothing followed.
+    check_part(source.main, sharing, directory=False)
+    check_part(source.blocks_dir, sharing, directory=True)
+    snapshot = Transaction(source, write=False, currency="USD", sharing=sharing)
+    snapshot.begin()
+    store = Transaction(target, write=True, currency="USD", sharing=sharing)
     try:
-        place_file(source, temp, sharing, link=False)
-        stamp = stamp_of(os.stat(temp))
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return stamp
+        store.begin()
+    except StoreCorrupt:
+        # Restoring over a damaged store (what restore is for): start from nothing, past every
+        # generation on disk, and leave its files to the next write (the before-restore
+        # snapshot has them).
+        store = Transaction(target, write=True, currency="USD", sharing=sharing)
+        store.main.treat_as_missing()
+        store.meta_doc = dict(snapshot.meta_doc)
+        on_disk = [parse_block_name(name) for name in target.block_files()]
+        store.meta_doc["generation"] = max(
+            [snapshot.generation, *(gen for found in on_disk if found for _, gen in [found])]
+        )
+    for kind in Kind:
+        for key in {*store.blocks(kind), *snapshot.blocks(kind)}:
+            lines = snapshot.block(key).lines() if snapshot.has_block(key) else {}
+            store.block(key).storage.write({"deals": dict(lines)})
+    kept = {
+        name: max(int(store.meta_doc[name]), int(snapshot.meta_doc[name]))
+        for name in ("next_deal_id", "next_spend_id")
+    }
+    store.meta_doc.update(
+        currency=snapshot.meta_doc["currency"],
+        created_at=snapshot.meta_doc["created_at"],
+        **kept,
+    )
+    store.main.write(
+        {**(store.main.read() or {}), "spend": dict((snapshot.main.read() or {}).get("spend", {}))}
+    )
+    store.commit()

@@ -6,6 +6,7 @@ lists all it finds, each with a fix. It writes nothing.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,11 @@ from typing import Any
 from board.codec import deal_from_json, spend_from_json
 from board.errors import InvalidInput, StoreCorrupt
 from storage.document_lines import decoded
-from storage.json_storage import parse_tables
-from storage.layout import StoreLayout
-from storage.meta_doc import META_ID, META_TABLE, archive_stamps, meta_from_doc
+from storage.json_storage import parse_tables, read_store_file
+from storage.layout import BlockKey, Kind, StoreLayout, block_of
+from storage.meta_doc import META_ID, META_TABLE, SCHEMA, block_generations, meta_from_doc
 from storage.migrations import schema_of
+from storage.transaction import unnamed_blocks
 
 RESTORE = "restore a snapshot with `funnel restore` (see `funnel backup --list`)"
 
@@ -46,8 +48,8 @@ class Contents:
 
 def _read(path: Path, found: Contents) -> dict[str, dict[str, Any]] | None:
     try:
-        with open(path, "rb") as handle:
-            return parse_tables(handle.read(), path)
+        read = read_store_file(path)
+        return None if read is None else parse_tables(read[0], path)
     except StoreCorrupt as err:
         found.findings.append(Finding("json", path, _plain(err), RESTORE))
     return None
@@ -60,7 +62,9 @@ def _plain(err: Exception) -> str:
     return str(err).split(": ", 1)[-1].split("; restore a backup", maxsplit=1)[0]
 
 
-def _deals(path: Path, table: dict[str, Any], found: Contents, *, block: int | None) -> None:
+def _deals(path: Path, table: dict[str, Any], found: Contents, *, block: BlockKey | None) -> None:
+    """Check every deal of one file; ``block`` is the block it must belong to (``None``: a
+    schema 1 main file, which holds open deals)."""
     for key, value in table.items():
         try:
             deal = deal_from_json(decoded(value, int(key), path))
@@ -73,12 +77,13 @@ def _deals(path: Path, table: dict[str, Any], found: Contents, *, block: int | N
                     "schema", path, f"the deal stored as {key} says it is deal {deal.id}", RESTORE
                 )
             )
-        if block is not None and (deal.is_open or deal.id // 1000 != block):
+        kind = Kind.OPEN if deal.is_open else Kind.CLOSED
+        if block is not None and (kind is not block[0] or block_of(deal.id) != block[1]):
             found.findings.append(
                 Finding(
                     "schema",
                     path,
-                    f"deal {deal.id} ({deal.status.value}) does not belong in this archive file",
+                    f"deal {deal.id} ({deal.status.value}) does not belong in this block file",
                     RESTORE,
                 )
             )
@@ -96,48 +101,77 @@ def read_contents(layout: StoreLayout, *, deep: bool = True) -> Contents:
     documents are not decoded one by one (seconds at 100,000 deals).
     """
     found = Contents()
-    tables = _read(layout.main, found) if layout.main.exists() else {}
+    tables = _read(layout.main, found) if os.path.lexists(layout.main) else {}
     meta: dict[str, Any] | None = None
+    schema = SCHEMA
+    named: dict[BlockKey, int] = {}
     if tables is not None:
         try:
-            schema_of(tables, layout.main)
+            schema = schema_of(tables, layout.main)
             stored = tables.get(META_TABLE, {}).get(str(META_ID))
             if stored is not None:
                 meta = decoded(stored, META_ID, layout.main)
                 meta_from_doc(meta, layout.main)
+                if schema == SCHEMA:
+                    named = block_generations(meta)
         except StoreCorrupt as err:
             found.findings.append(Finding("schema", layout.main, _plain(err), RESTORE))
             meta = None
-        if not deep:
-            tables = {}
-        _deals(layout.main, tables.get("deals", {}), found, block=None)
-        for key, value in tables.get("spend", {}).items():
-            try:
-                spend_from_json(decoded(value, int(key), layout.main))
-                found.spend += 1
-            except (StoreCorrupt, InvalidInput, ValueError, TypeError) as err:
-                found.findings.append(
-                    Finding("schema", layout.main, f"spend {key}: {_plain(err)}", RESTORE)
+        _spend(layout.main, tables.get("spend", {}) if deep else {}, found)
+        if schema < SCHEMA and deep:
+            _deals(layout.main, tables.get("deals", {}), found, block=None)
+    if schema < SCHEMA:
+        _legacy_archives(layout, found, deep=deep)
+    for key, gen in sorted(named.items(), key=lambda item: (item[0][0].value, item[0][1])):
+        path = layout.block(key, gen)
+        if not os.path.lexists(path):
+            found.findings.append(
+                Finding("json", path, "is missing, and the store's manifest names it", RESTORE)
+            )
+            continue
+        block = _read(path, found)
+        if block is not None and deep:
+            _deals(path, block.get("deals", {}), found, block=key)
+    if meta is not None and schema == SCHEMA:
+        for path in unnamed_blocks(layout, named):
+            found.findings.append(
+                Finding(
+                    "temp",
+                    path,
+                    "was left by a write that was interrupted before its commit (no manifest"
+                    " names it)",
+                    "nothing is lost; the next change to the store removes it",
                 )
-    for block in sorted(layout.archive_stamps()):
-        path = layout.archive(block)
-        archive = _read(path, found)
-        if archive is not None and deep:
-            _deals(path, archive.get("deals", {}), found, block=block)
+            )
     if meta is not None and deep:
         _check_ids(layout, meta, found)
     return found
 
 
+def _spend(path: Path, table: dict[str, Any], found: Contents) -> None:
+    for key, value in table.items():
+        try:
+            spend_from_json(decoded(value, int(key), path))
+            found.spend += 1
+        except (StoreCorrupt, InvalidInput, ValueError, TypeError) as err:
+            found.findings.append(Finding("schema", path, f"spend {key}: {_plain(err)}", RESTORE))
+
+
+def _legacy_archives(layout: StoreLayout, found: Contents, *, deep: bool) -> None:
+    """The archive files of a schema 1 store (read as they are until its first write)."""
+    for block in sorted(layout.archive_stamps()):
+        path = layout.archive(block)
+        archive = _read(path, found)
+        if archive is not None and deep:
+            _deals(path, archive.get("deals", {}), found, block=(Kind.CLOSED, block))
+
+
 def _check_ids(layout: StoreLayout, meta: dict[str, Any], found: Contents) -> None:
-    recorded = archive_stamps(meta)
-    present = layout.archive_stamps()
-    interrupted = {layout.archive(b) for b, stamp in present.items() if recorded.get(b) != stamp}
     for deal_id, paths in sorted(found.where.items()):
         if len(paths) < 2:
             continue
         names = " and ".join(str(path) for path in paths)
-        if any(path in interrupted for path in paths):
+        if meta.get("schema") != SCHEMA:
             found.findings.append(
                 Finding(
                     "ids",
@@ -166,7 +200,7 @@ def _check_ids(layout: StoreLayout, meta: dict[str, Any], found: Contents) -> No
 
 def content_problems(layout: StoreLayout, *, deep: bool = True) -> list[Finding]:
     """The problems that make a store unreadable (JSON and schema); empty when it reads."""
-    if not layout.main.exists() and not layout.archive_stamps():
+    if not os.path.lexists(layout.main) and not layout.archive_stamps():
         return [Finding("json", layout.main, "there is no store file", RESTORE)]
     contents = read_contents(layout, deep=deep)
     return [f for f in contents.findings if f.check in ("json", "schema")]

@@ -7,8 +7,10 @@ its path is refused, never followed.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,22 +20,29 @@ from pathlib import Path
 import orjson
 
 from board.errors import StoreLocked
+from board.text import printable
 from board.timestamps import iso
 from storage.atomic import NEW_FILE_MODE
+from storage.errors import StoreUnsafe
 from storage.sharing import login_of
 
 _FIRST_WAIT = 0.002
 _MAX_WAIT = 0.05
+_PID_MAX = 2**22  # the kernel's largest pid_max
 
 
 def _open(path: Path, *, exclusive: bool, mode: int) -> int:
     # A reader needs no write access to the lock file: flock works on a read-only descriptor.
-    flags = (os.O_RDWR if exclusive else os.O_RDONLY) | os.O_NOFOLLOW | os.O_CLOEXEC
+    # O_NONBLOCK: a FIFO planted at the path would otherwise block the open until a writer
+    # came; it is opened at once, then refused as not a regular file.
+    flags = (os.O_RDWR if exclusive else os.O_RDONLY) | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
     try:
         try:
             fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, mode)
         except FileExistsError:
-            return os.open(path, flags)
+            fd = os.open(path, flags)
+            _check_regular(fd, path)
+            return fd
         os.fchmod(fd, mode)  # the umask may have taken bits away
         return fd
     except OSError:
@@ -44,6 +53,23 @@ def _open(path: Path, *, exclusive: bool, mode: int) -> int:
         raise
 
 
+def _check_regular(fd: int, path: Path) -> None:
+    """Refuse a lock path that is not a regular file (a FIFO, a device, a directory)."""
+    st = os.fstat(fd)
+    if stat.S_ISREG(st.st_mode):
+        return
+    os.close(fd)
+    kind = (
+        "a directory"
+        if stat.S_ISDIR(st.st_mode)
+        else ("a FIFO" if stat.S_ISFIFO(st.st_mode) else "not a regular file")
+    )
+    raise StoreUnsafe(
+        f"{printable(str(path))} is {kind}, not a lock file; Funnel will not use it",
+        f"remove it (`rm {printable(str(path))}`); the next command makes a new one",
+    )
+
+
 def _holder(fd: int) -> str:
     """Who holds the lock, from what the writer recorded; a reader records nothing."""
     try:
@@ -51,6 +77,8 @@ def _holder(fd: int) -> str:
         user, pid, host, since = info["user"], int(info["pid"]), info["host"], info["since"]
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
         return "another process (probably one reading it)"
+    if not 0 < pid <= _PID_MAX:  # 0 and -1 would ask about whole process groups
+        return "another process (its lock note is not Funnel's)"
     if host == os.uname().nodename:
         try:
             os.kill(pid, 0)
@@ -59,6 +87,8 @@ def _holder(fd: int) -> str:
             return "another process (probably one reading it)"
         except PermissionError:
             pass
+    # The note is a file the whole group can write: what it says is quoted, never obeyed.
+    user, host, since = (printable(str(text))[:80] for text in (user, host, since))
     return f"{user} (pid {pid} on {host}) since {since}"
 
 
@@ -74,8 +104,10 @@ def store_lock(
     """
     try:
         fd: int | None = _open(path, exclusive=exclusive, mode=mode)
-    except PermissionError:
-        if exclusive:
+    except OSError as exc:
+        # A reader that can neither open nor make the lock file (a read-only directory or
+        # filesystem) reads without it: nobody can be writing there either.
+        if exclusive or exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise
         fd = None
     if fd is None:

@@ -1,11 +1,18 @@
-"""The TinyDB store: open deals, spend and metadata in one file, closed deals in an archive."""
+"""The TinyDB store: a manifest naming the blocks of deals, open and closed ones apart.
+
+See `storage.layout` for the files and `storage.transaction` for how a write commits.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from board.codec import deal_from_json, deal_to_json, spend_from_json, spend_to_json
 from board.deal import Deal, Event, Status
@@ -15,10 +22,20 @@ from board.timestamps import iso
 from storage.backups import DEFAULT_POLICY, BackupPolicy
 from storage.document_lines import StoredDocument, corrupt, decoded
 from storage.json_storage import document, documents
-from storage.layout import StoreLayout, doc_is_open, doc_version, stamp_of
+from storage.layout import BLOCK_SIZE, BlockKey, Kind, StoreLayout, stamp_of
 from storage.meta_doc import meta_from_doc
-from storage.repository import Snapshot, StoreMeta
+from storage.repository import Changes, Cursor, Snapshot, StoreMeta, WriteReceipt
 from storage.transaction import Doc, Transaction, transaction
+
+_COMMA = 44
+
+
+@dataclass(slots=True)
+class _Decoded:
+    """The deals of one generation of a block, each with a fingerprint of its stored line."""
+
+    generation: int
+    deals: dict[int, tuple[int, Deal]]
 
 
 class TinyDBRepository:
@@ -38,7 +55,11 @@ class TinyDBRepository:
         self.backups = backups
         """When writes snapshot the store first (``None``: never)."""
         self._layout = StoreLayout(path)
-        self._by_line: dict[bytes, Deal] = {}
+        self._decoded: dict[BlockKey, _Decoded] = {}
+        """The last generation read of each block, decoded: a block whose file did not change
+        is never decoded again, and one that did is decoded only where its lines differ."""
+        self.last_write: WriteReceipt | None = None
+        """The receipt of the last write made through this object."""
 
     def _read(self) -> AbstractContextManager[Transaction]:
         return transaction(
@@ -54,9 +75,12 @@ class TinyDBRepository:
             backups=self.backups,
         )
 
-    def _decode(self, doc: Doc, deal_id: int) -> Deal:
-        layout = self._layout
-        where = layout.main if doc_is_open(doc) else layout.archive(layout.block_of(deal_id))
+    # Decoding ------------------------------------------------------------------------------
+
+    def _where(self, txn: Transaction, key: BlockKey) -> Path:
+        return self._layout.block(key, txn.named.get(key, 0))
+
+    def _decode(self, doc: Doc, deal_id: int, where: Path) -> Deal:
         try:
             deal = deal_from_json(doc)
         except InvalidInput as err:
@@ -65,44 +89,58 @@ class TinyDBRepository:
             raise corrupt(where, f"the deal stored as {deal_id} says it is deal {deal.id}")
         return deal
 
-    def _decode_spend(self, doc: Doc, spend_id: int) -> Spend:
-        try:
-            return spend_from_json(doc)
-        except (InvalidInput, ValueError) as err:
-            raise corrupt(self.path, f"spend entry {spend_id} cannot be read ({err})") from None
+    def _block_deals(self, txn: Transaction, key: BlockKey) -> dict[int, tuple[int, Deal]]:
+        """The deals of one block as the transaction sees it, decoded where they changed."""
+        generation = txn.named.get(key, 0)
+        cached = self._decoded.get(key)
+        if cached is not None and generation and cached.generation == generation:
+            return cached.deals
+        where = self._where(txn, key)
+        old = cached.deals if cached is not None else {}
+        fresh: dict[int, tuple[int, Deal]] = {}
+        for name, value in txn.block(key).lines().items():
+            deal_id = int(name)
+            if type(value) is bytes:
+                mark = hash(value[:-1] if value[-1] == _COMMA else value)
+                known = old.get(deal_id)
+                if known is not None and known[0] == mark:
+                    fresh[deal_id] = known
+                    continue
+                doc = decoded(value, deal_id, where)
+            else:
+                mark, doc = 0, dict(value)
+            fresh[deal_id] = (mark, self._decode(doc, deal_id, where))
+        if generation and not txn.block(key).storage.dirty:
+            self._decoded[key] = _Decoded(generation, fresh)
+        return fresh
 
     def _deals(self, txn: Transaction, *, closed: bool) -> list[Deal]:
         """Deals in id order, open ones only unless ``closed``."""
-        found = self._main_deals(txn)
-        if closed:
-            for block in txn.archive_blocks():
-                for doc in documents(txn.archive(block)):
-                    mine = found.get(doc.doc_id)
-                    # After `begin` no deal is in two files; were one, its newer copy would win.
-                    if mine is None or doc_version(doc) > mine.version:
-                        found[doc.doc_id] = self._decode(doc, doc.doc_id)
-        return [found[i] for i in sorted(found) if closed or found[i].is_open]
+        kinds = (Kind.OPEN, Kind.CLOSED) if closed else (Kind.OPEN,)
+        found: dict[int, Deal] = {}
+        for kind in kinds:
+            for key in txn.blocks(kind):
+                for deal_id, (_, deal) in self._block_deals(txn, key).items():
+                    found[deal_id] = deal
+        self._forget_gone(txn)
+        return [found[i] for i in sorted(found)]
 
-    def _main_deals(self, txn: Transaction) -> dict[int, Deal]:
-        # Decoding is most of the cost of reading the board, and an unchanged line decodes to
-        # the same immutable deal: keep the last read's deals by line, for the next read.
-        cache, kept, found = self._by_line, {}, {}
-        for key, value in txn.main_deal_lines().items():
-            deal_id = int(key)
-            if type(value) is bytes:
-                deal = cache.get(value) or self._decode(decoded(value, deal_id, self.path), deal_id)
-                kept[value] = deal
-            else:
-                deal = self._decode(value, deal_id)
-            found[deal_id] = deal
-        self._by_line = kept
-        return found
+    def _forget_gone(self, txn: Transaction) -> None:
+        for key in [key for key in self._decoded if key not in txn.named]:
+            del self._decoded[key]
 
     def _current(self, txn: Transaction, deal_id: int) -> Deal:
         doc = txn.find(deal_id)
         if doc is None:
             raise NotFound(f"there is no deal {deal_id}")
-        return self._decode(doc, deal_id)
+        kind = Kind.OPEN if doc.get("status", "open") == "open" else Kind.CLOSED
+        return self._decode(doc, deal_id, self._where(txn, (kind, deal_id // BLOCK_SIZE)))
+
+    def _decode_spend(self, doc: Doc, spend_id: int) -> Spend:
+        try:
+            return spend_from_json(doc)
+        except (InvalidInput, ValueError) as err:
+            raise corrupt(self.path, f"spend entry {spend_id} cannot be read ({err})") from None
 
     @staticmethod
     def _check_version(deal: Deal, expected: int | None) -> None:
@@ -112,20 +150,22 @@ class TinyDBRepository:
                 f" (version {deal.version}, you had {expected}); reload it and try again"
             )
 
+    # Reading -------------------------------------------------------------------------------
+
     def meta(self) -> StoreMeta:
         """The store's metadata (creates nothing; a missing store reads as empty)."""
         with self._read() as txn:
             return meta_from_doc(txn.meta_doc, self.path)
 
     def stamp(self) -> tuple[int, ...]:
-        """The main file's inode, size and mtime: every committed write replaces that file."""
+        """The manifest's inode, size and mtime: every committed write replaces that file."""
         try:
             return stamp_of(os.stat(self.path))
         except FileNotFoundError:
             return ()
 
     def snapshot(self, *, include_closed: bool = True) -> Snapshot:
-        """Everything in one locked read; without closed deals only the main file is read."""
+        """Everything in one locked read; without closed deals no closed block is read."""
         with self._read() as txn:
             return Snapshot(
                 deals=tuple(self._deals(txn, closed=include_closed)),
@@ -133,6 +173,71 @@ class TinyDBRepository:
                 meta=meta_from_doc(txn.meta_doc, self.path),
                 stamp=txn.main.stamp or (),
             )
+
+    def changes(self, since: Cursor | None, *, include_closed: bool = True) -> Changes:
+        """What changed since ``since``: the manifest, then only the blocks it names anew."""
+        with self._read() as txn:
+            cursor = _cursor(txn)
+            meta = meta_from_doc(txn.meta_doc, self.path)
+            if since is None or since.store != cursor.store or txn.legacy is not None:
+                everything = tuple(self._deals(txn, closed=include_closed))
+                return Changes(cursor, everything, frozenset(), self._spend(txn), meta, True)
+            kinds = (Kind.OPEN, Kind.CLOSED) if include_closed else (Kind.OPEN,)
+            seen, now = dict(since.parts), dict(cursor.parts)
+            changed = sorted(
+                {
+                    (kind, number)
+                    for kind in kinds
+                    for number in _numbers(seen, now, kind)
+                    if seen.get(_part((kind, number))) != now.get(_part((kind, number)))
+                },
+                key=lambda key: (key[1], key[0].value),
+            )
+            deals: dict[int, Deal] = {}
+            deleted: set[int] = set()
+            for key in changed:
+                self._diff(txn, key, seen.get(_part(key), 0), deals, deleted, kinds)
+            self._forget_gone(txn)
+            deleted -= deals.keys()
+            spend = self._spend(txn) if since.spend != cursor.spend else None
+            ordered = tuple(deals[i] for i in sorted(deals))
+            return Changes(cursor, ordered, frozenset(deleted), spend, meta)
+
+    def _diff(
+        self,
+        txn: Transaction,
+        key: BlockKey,
+        seen_generation: int,
+        deals: dict[int, Deal],
+        deleted: set[int],
+        kinds: tuple[Kind, ...],
+    ) -> None:
+        """Add to ``deals`` and ``deleted`` what changed in one block since a generation."""
+        cached = self._decoded.get(key)
+        if not seen_generation:
+            before: dict[int, tuple[int, Deal]] | None = {}
+        elif cached is not None and cached.generation == seen_generation:
+            before = cached.deals
+        else:
+            before = None  # that generation is not at hand: everything in the block may differ
+        after = self._block_deals(txn, key) if key in txn.named else {}
+        if before is None:
+            deals.update((deal_id, deal) for deal_id, (_, deal) in after.items())
+            first = key[1] * BLOCK_SIZE
+            others = set().union(
+                *(
+                    _ids(txn, (kind, key[1]))
+                    for kind in kinds
+                    if kind is not key[0] and txn.has_block((kind, key[1]))
+                )
+            )
+            deleted.update(set(range(first, first + BLOCK_SIZE)) - after.keys() - others)
+            return
+        for deal_id, (mark, deal) in after.items():
+            known = before.get(deal_id)
+            if known is None or known[0] != mark or not mark:
+                deals[deal_id] = deal
+        deleted.update(before.keys() - after.keys())
 
     def get(self, deal_id: int) -> Deal:
         """One deal, open or closed; raises `NotFound`."""
@@ -158,13 +263,37 @@ class TinyDBRepository:
                     found.append(deal)
             return found
 
+    def history(self, deal_id: int | None = None) -> list[tuple[int, Event]]:
+        """Events of one deal, or of every deal, as ``(deal_id, event)`` ordered by time."""
+        if deal_id is not None:
+            return [(deal_id, event) for event in self.get(deal_id).history]
+        events = [(deal.id, event) for deal in self.snapshot().deals for event in deal.history]
+        return sorted(events, key=lambda pair: pair[1].at)  # stable: id, then history order
+
+    def _spend(self, txn: Transaction) -> tuple[Spend, ...]:
+        entries = [self._decode_spend(doc, doc.doc_id) for doc in documents(txn.spend)]
+        return tuple(sorted(entries, key=lambda entry: (entry.on, entry.id)))
+
+    def spend(self) -> list[Spend]:
+        """Every spend entry, ordered by day then id."""
+        with self._read() as txn:
+            return list(self._spend(txn))
+
+    # Writing -------------------------------------------------------------------------------
+
+    def _written(self, txn: Transaction, before: Cursor) -> None:
+        self.last_write = WriteReceipt(before, _cursor(txn), txn.main.stamp or self.stamp())
+
+    def _writing(self) -> _Writing:
+        return _Writing(self)
+
     def add(self, make: Callable[[int], Deal]) -> Deal:
         """Allocate the next never-used id under the lock, build the deal with it, store it."""
         return self.add_many(lambda first: [make(first)])[0]
 
     def add_many(self, make: Callable[[int], Sequence[Deal]]) -> list[Deal]:
         """All-or-nothing bulk add in one locked write; ``make`` receives the first free id."""
-        with self._write() as txn:
+        with self._writing() as txn:
             first = txn.next_deal_id
             deals = list(make(first))
             ids = [deal.id for deal in deals]
@@ -183,7 +312,7 @@ class TinyDBRepository:
         expected_version: int | None = None,
     ) -> Deal:
         """Read-modify-write one deal under the lock; a stale ``expected_version`` conflicts."""
-        with self._write() as txn:
+        with self._writing() as txn:
             current = self._current(txn, deal_id)
             self._check_version(current, expected_version)
             successor = apply(current)
@@ -197,7 +326,7 @@ class TinyDBRepository:
 
     def delete(self, deal_id: int, *, expected_version: int | None = None) -> Deal:
         """Remove a deal (its id is never reused); returns what was removed."""
-        with self._write() as txn:
+        with self._writing() as txn:
             current = self._current(txn, deal_id)
             self._check_version(current, expected_version)
             txn.remove([deal_id])
@@ -205,27 +334,16 @@ class TinyDBRepository:
 
     def restore_deleted(self, deal: Deal) -> Deal:
         """Put back a deal removed earlier, under its old id; refused if that id is taken."""
-        with self._write() as txn:
+        with self._writing() as txn:
             if txn.find(deal.id) is not None:
                 raise Conflict(f"deal {deal.id} exists already; it cannot be restored over")
             txn.put_many([deal_to_json(deal)])
             txn.bump_next_deal_id(deal.id)
             return deal
 
-    def history(self, deal_id: int | None = None) -> list[tuple[int, Event]]:
-        """Events of one deal, or of every deal, as ``(deal_id, event)`` ordered by time."""
-        if deal_id is not None:
-            return [(deal_id, event) for event in self.get(deal_id).history]
-        events = [(deal.id, event) for deal in self.snapshot().deals for event in deal.history]
-        return sorted(events, key=lambda pair: pair[1].at)  # stable: id, then history order
-
-    def _spend(self, txn: Transaction) -> tuple[Spend, ...]:
-        entries = [self._decode_spend(doc, doc.doc_id) for doc in documents(txn.spend)]
-        return tuple(sorted(entries, key=lambda entry: (entry.on, entry.id)))
-
     def add_spend(self, make: Callable[[int], Spend]) -> Spend:
         """Record a spend entry under a fresh id."""
-        with self._write() as txn:
+        with self._writing() as txn:
             spend_id = int(txn.meta_doc["next_spend_id"])
             entry = make(spend_id)
             if entry.id != spend_id:
@@ -234,16 +352,69 @@ class TinyDBRepository:
             txn.meta_doc["next_spend_id"] = spend_id + 1
             return entry
 
-    def spend(self) -> list[Spend]:
-        """Every spend entry, ordered by day then id."""
-        with self._read() as txn:
-            return list(self._spend(txn))
-
     def remove_spend(self, spend_id: int) -> Spend:
         """Delete a spend entry; raises `NotFound`."""
-        with self._write() as txn:
+        with self._writing() as txn:
             doc = document(txn.spend, spend_id)
             if doc is None:
                 raise NotFound(f"there is no spend entry {spend_id}")
             txn.spend.remove(doc_ids=[spend_id])
             return self._decode_spend(doc, spend_id)
+
+
+class _Writing:
+    """A write transaction that leaves its receipt on the repository when it commits."""
+
+    def __init__(self, repository: TinyDBRepository) -> None:
+        self._repository = repository
+        self._context = repository._write()
+        self._before: Cursor | None = None
+        self._txn: Transaction | None = None
+
+    def __enter__(self) -> Transaction:
+        self._txn = self._context.__enter__()
+        self._before = _cursor(self._txn)
+        return self._txn
+
+    def __exit__(self, *exc: Any) -> bool | None:
+        result = self._context.__exit__(*exc)
+        if exc[0] is None and self._txn is not None and self._before is not None:
+            self._repository._written(self._txn, self._before)
+        return result
+
+
+def _part(key: BlockKey) -> str:
+    kind, number = key
+    return f"{kind.value}-{number:05d}"
+
+
+def _numbers(seen: dict[str, int], now: dict[str, int], kind: Kind) -> set[int]:
+    prefix = kind.value + "-"
+    return {int(name[len(prefix) :]) for name in (*seen, *now) if name.startswith(prefix)}
+
+
+def _ids(txn: Transaction, key: BlockKey) -> set[int]:
+    return {int(name) for name in txn.block(key).lines()}
+
+
+def _cursor(txn: Transaction) -> Cursor:
+    """Where the store stands as this transaction sees it (fingerprints hold in-process only)."""
+    meta = txn.meta_doc
+    parts: Iterable[tuple[str, int]] = sorted((_part(key), gen) for key, gen in txn.named.items())
+    if txn.legacy is not None:
+        parts = [("schema-1", hash(txn.main.stamp))]
+    return Cursor(
+        store=str(meta.get("store_id", meta.get("created_at", ""))),
+        position=txn.generation,
+        parts=tuple(parts),
+        spend=_fingerprint((txn.main.read() or {}).get("spend", {})),
+    )
+
+
+def _fingerprint(table: dict[str, Any]) -> int:
+    return hash(
+        tuple(
+            (key, value if isinstance(value, bytes) else orjson.dumps(value))
+            for key, value in sorted(table.items())
+        )
+    )

@@ -19,6 +19,7 @@ import click
 from board import __version__
 from board.cli.context import CommandError, Env, default_store_path, system_clock
 from board.errors import FunnelError
+from board.text import printable
 
 EXIT_CODES = """\b
 Exit codes:
@@ -64,18 +65,24 @@ class FunnelGroup(click.Group):
     ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        # Ctrl-C during a write: before its commit point nothing is written and we say so;
+        # after it the write has landed, and the command finishes and reports it.
+        from storage import interrupts
+
+        interrupts.install()
         try:
+            _check_arguments(sys.argv[1:] if args is None else list(args))
             result = super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            click.echo(f"Error: {exc.format_message()}{hint}", err=True)
+            _error(f"{exc.format_message()}{hint}")
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            click.echo(f"Error: {exc.format_message()}", err=True)
+            _error(exc.format_message())
             sys.exit(exc.exit_code)
         except click.Abort as exc:
             interrupted = isinstance(exc.__cause__, KeyboardInterrupt)
-            click.echo("Interrupted." if interrupted else "Aborted.", err=True)
+            click.echo("Interrupted; nothing was written." if interrupted else "Aborted.", err=True)
             sys.exit(130 if interrupted else 1)
         sys.exit(result if isinstance(result, int) else 0)
 
@@ -92,6 +99,40 @@ class FunnelGroup(click.Group):
             raise CommandError(f"{exc.strerror or exc}{where}", 5) from None
 
 
+def _store_file(value: str | None) -> Path | None:
+    """``--db`` or ``FUNNEL_DB`` as a path; ``dir/`` is refused (it would make a file ``dir``)."""
+    if value is None:
+        return None
+    if value.endswith(("/", "/.", "/..")) or value in (".", ".."):
+        raise click.BadParameter(
+            f"{printable(value)!r} names a directory; give the store file in it,"
+            f" e.g. {printable(value.rstrip('/') or '/')}/board.json",
+            param_hint="'--db' / FUNNEL_DB",
+        )
+    return Path(value)
+
+
+def _error(message: str) -> None:
+    """The one line of a failure; `printable` keeps whatever it quotes from a terminal."""
+    click.echo(f"Error: {printable(message)}", err=True)
+
+
+def _check_arguments(args: list[str]) -> None:
+    """Refuse an argument holding bytes that are not UTF-8 (or a NUL, which no path or
+    option can hold) before anything reads it."""
+    for n, arg in enumerate(args, 1):
+        if isinstance(arg, str) and "\x00" in arg:
+            raise click.UsageError(
+                f"argument {n} contains a control character (U+0000 NULL), which no"
+                " command-line argument can hold"
+            )
+        if isinstance(arg, str) and any("\ud800" <= ch <= "\udfff" for ch in arg):
+            raise click.UsageError(
+                f"argument {n} ('{printable(arg)}') is not valid UTF-8; set the terminal to"
+                " UTF-8 (e.g. LANG=C.UTF-8) and type it again"
+            )
+
+
 @click.group(
     cls=FunnelGroup,
     invoke_without_command=True,
@@ -100,8 +141,9 @@ class FunnelGroup(click.Group):
 )
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     envvar="FUNNEL_DB",
+    callback=lambda ctx, param, value: _store_file(value),
     help="The store file (default: your data dir; env FUNNEL_DB).",
 )
 @click.version_option(__version__, "--version", prog_name="funnel")
@@ -121,8 +163,17 @@ def cli(ctx: click.Context, db: Path | None) -> None:
         open_board(ctx.obj)
 
 
+NO_TERMINAL = (
+    "the board needs a terminal (stdin and stdout); in scripts and cron use a command instead,"
+    " e.g. `funnel list` (see `funnel --help`)"
+)
+
+
 def open_board(env: Env) -> None:
-    """Open the Textual board on the store."""
+    """Open the Textual board on the store, or refuse at once where there is no terminal."""
+    # Without a terminal Textual would run headless for ever, spinning a core (cron, CI, pipes).
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise CommandError(NO_TERMINAL, 2)
     # Imported here, not at the top: Textual costs ~150 ms to import and no one-line
     # command needs it.
     from screens.app import run_board
@@ -146,6 +197,7 @@ LAZY_COMMANDS = {
             "show",
             "move",
             "handoff",
+            "qualify",
             "accept",
             "reject",
             "won",
@@ -160,5 +212,6 @@ LAZY_COMMANDS = {
     **dict.fromkeys(("stages", "config", "demo"), "setup"),
     **dict.fromkeys(("export", "import"), "transfer"),
     **dict.fromkeys(("metrics", "spend"), "metrics"),
+    "report": "report",
     **dict.fromkeys(("init", "backup", "restore", "doctor"), "team"),
 }

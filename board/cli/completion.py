@@ -1,4 +1,4 @@
-"""Shell completion of stage keys, deal ids and owners (bash, zsh and fish via click)."""
+"""Shell completion of stage keys, deal ids, owners and criteria (bash, zsh and fish via click)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from board.text import printable
 
 LOCK_WAIT = 0.3
 """Seconds a TAB press waits for a store another process is writing, before offering nothing."""
-_OPEN_ONLY = {"move", "handoff", "accept", "reject", "won", "lost"}
+_OPEN_ONLY = {"move", "handoff", "qualify", "accept", "reject", "won", "lost"}
 _CLOSED_ONLY = {"reopen"}
 
 
@@ -41,6 +41,18 @@ def complete_stage(
     except FunnelError:
         return []
     return [CompletionItem(s.key, help=s.label) for s in stages if s.key.startswith(incomplete)]
+
+
+def complete_criterion(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """The team's qualification criteria not typed yet on the line."""
+    try:
+        criteria = _env(ctx).settings.qualification.criteria
+    except FunnelError:
+        return []
+    typed = set(ctx.params.get("criteria") or ())
+    return [CompletionItem(c) for c in criteria if c.startswith(incomplete) and c not in typed]
 
 
 def complete_deal_id(

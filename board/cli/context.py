@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import grp
 import os
 import pwd
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,8 +16,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 import orjson
 
-from board.errors import FunnelError
+from board.errors import ConfigError, FunnelError
 from board.settings import Settings, load_settings
+from board.text import TERMINAL_UNSAFE, printable
 from board.timestamps import parse_moment, utc
 
 if TYPE_CHECKING:
@@ -41,7 +44,8 @@ def default_store_path() -> Path:
         return Path(from_env).expanduser()
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("funnel", appauthor=False)) / "board.json"
+    data_dir = _under_home(platformdirs.user_data_dir, "FUNNEL_DB=/path/to/board.json")
+    return data_dir / "board.json"
 
 
 def config_path_for(store: Path) -> Path:
@@ -50,11 +54,55 @@ def config_path_for(store: Path) -> Path:
     if from_env:
         return Path(from_env).expanduser()
     beside = store.parent / CONFIG_NAME
-    if beside.exists():
-        return beside
+    try:
+        if beside.exists():
+            return beside
+    except PermissionError:
+        raise _locked_out(store.parent) from None
     import platformdirs
 
-    return Path(platformdirs.user_config_dir("funnel", appauthor=False)) / CONFIG_NAME
+    config_dir = _under_home(platformdirs.user_config_dir, "FUNNEL_CONFIG=/path/to/funnel.toml")
+    return config_dir / CONFIG_NAME
+
+
+def _under_home(where: Callable[..., str], setting: str) -> Path:
+    """A per-user directory of platformdirs, refused when there is no home to put it in.
+
+    Without ``HOME`` and without a passwd entry (a container's bare uid) there is no home:
+    platformdirs raises, or (older ones) leaves ``~`` unexpanded, so that the store would land
+    in ``./~/`` wherever the command ran.
+    """
+    try:
+        directory = Path(where("funnel", appauthor=False))
+    except RuntimeError:
+        pass
+    else:
+        if directory.is_absolute():
+            return directory
+    raise ConfigError(
+        f"there is no home directory for uid {os.geteuid()} (no HOME, no passwd entry) to keep"
+        f" the store in; set {setting}",
+    )
+
+
+def _locked_out(directory: Path) -> FunnelError:
+    """The truth for someone who may not enter a store's directory: whose it is, what to ask."""
+    from storage.errors import StoreUnavailable
+    from storage.sharing import login_of
+
+    try:
+        st = os.stat(directory)
+    except OSError:
+        return StoreUnavailable(f"{directory}: permission denied: you cannot reach this directory")
+    try:
+        group = grp.getgrgid(st.st_gid).gr_name
+    except KeyError:
+        group = str(st.st_gid)
+    return StoreUnavailable(
+        f"{directory}: permission denied: the store there is for group {group} only"
+        f" (owner {login_of(st.st_uid)}); an admin runs `usermod -aG {group} {os_login()}`,"
+        " then you log in again"
+    )
 
 
 def system_clock() -> datetime:
@@ -139,31 +187,25 @@ def _parse_at(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 # DEL, the C1 controls (U+009B is CSI on terminals that honour C1) and the bidi controls are
-# valid in JSON strings; escape them anyway so that no output of ours can drive or reorder a
-# colleague's terminal (orjson already escapes the C0 controls below U+0020).
-_TERMINAL_ESCAPES: dict[str | int, str | int | None] = {
-    ch: f"\\u{ord(ch):04x}"
-    for ch in (
-        "\x7f"
-        + "".join(map(chr, range(0x80, 0xA0)))
-        + "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-        + "\u2028\u2029"
-    )
-}
-_TERMINAL_TABLE = str.maketrans(_TERMINAL_ESCAPES)
+# valid in JSON strings; escape them anyway, as JSON escapes, so that no output of ours can
+# drive or reorder a colleague's terminal (orjson already escapes the C0 controls).
+_JSON_UNSAFE = re.compile(f"[{TERMINAL_UNSAFE}\u2028\u2029]")
 
 
 def print_json(data: Any) -> None:
     """Write indented JSON to stdout, terminal-safe."""
     text = orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
     if not text.isascii():
-        text = text.translate(_TERMINAL_TABLE)
+        text = _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     sys.stdout.write(text + "\n")
 
 
 def say(message: str) -> None:
-    """A message for the person at the terminal: stderr, so stdout stays clean for scripts."""
-    click.echo(message, err=True)
+    """A message for the person at the terminal: stderr, so stdout stays clean for scripts.
+
+    Messages quote paths, names and settings; `printable` keeps each line harmless.
+    """
+    click.echo("\n".join(printable(line) for line in message.split("\n")), err=True)
 
 
 class CommandError(click.ClickException):

@@ -8,14 +8,20 @@ from decimal import Decimal
 
 import click
 
-from board import journey
-from board.cli.completion import complete_deal_id, complete_owner, complete_stage
+from board import journey, qualifying
+from board.cli.completion import (
+    complete_criterion,
+    complete_deal_id,
+    complete_owner,
+    complete_stage,
+)
 from board.cli.context import CommandError, Env, at_option, json_option, pass_env, print_json, say
-from board.cli.present import deal_detail, deal_table, event_line
+from board.cli.present import deal_detail, deal_table, event_line, stage_label
 from board.codec import deal_to_json, event_to_json
 from board.deal import Deal, DealChanges, DealDraft, Status
 from board.deal_search import matches_words
 from board.money import parse_money
+from board.qualification import qualification_of
 
 
 def _money(ctx: click.Context, param: click.Parameter, value: str | None) -> Decimal | None:
@@ -35,9 +41,23 @@ id_argument = click.argument(
 )
 
 
+override_option = click.option(
+    "--override",
+    is_flag=True,
+    help="Hand off a deal that misses qualification criteria (needs --reason).",
+)
+
+
+def _note_override(deal: Deal, override: bool) -> None:
+    """Say so when --override was not needed: nothing is counted as an override then."""
+    last = deal.last_event
+    if override and last is not None and not last.data.get("override"):
+        say(f"Deal {deal.id} meets the qualification criteria: no override recorded.")
+
+
 def _report(env: Env, deal: Deal, as_json: bool, message: str) -> None:
     if as_json:
-        print_json(deal_to_json(deal))
+        print_json(deal_to_json(deal, rules=env.settings.qualification))
     else:
         say(message)
 
@@ -113,7 +133,7 @@ def add(
         )
     )
     if as_json:
-        print_json(deal_to_json(deal))
+        print_json(deal_to_json(deal, rules=settings.qualification))
     else:
         click.echo(deal.id)
 
@@ -166,7 +186,8 @@ def list_deals(
     order = {key: i for i, key in enumerate(env.settings.pipeline.keys)}
     deals.sort(key=lambda d: (order.get(d.stage, len(order)), d.id))
     if as_json:
-        print_json([deal_to_json(deal, history=False) for deal in deals])
+        rules = env.settings.qualification
+        print_json([deal_to_json(deal, history=False, rules=rules) for deal in deals])
     elif deals:
         click.echo(deal_table(deals, env.settings, env.now()))
     else:
@@ -186,7 +207,7 @@ def show(env: Env, deal_id: int, as_json: bool) -> None:
     """
     deal = env.repo.get(deal_id)
     if as_json:
-        print_json(deal_to_json(deal))
+        print_json(deal_to_json(deal, rules=env.settings.qualification))
     else:
         click.echo(deal_detail(deal, env.settings, env.now()))
 
@@ -195,12 +216,24 @@ def show(env: Env, deal_id: int, as_json: bool) -> None:
 @id_argument
 @click.argument("stage", shell_complete=complete_stage)
 @click.option("--note", default="", help="A note (kept with a handoff).")
-@click.option("--reason", default="", help="Why, when moving a deal back from sales to marketing.")
+@click.option(
+    "--reason",
+    default="",
+    help="Why, when moving a deal back from sales to marketing, or with --override.",
+)
+@override_option
 @at_option
 @json_option
 @pass_env
 def move(
-    env: Env, deal_id: int, stage: str, note: str, reason: str, at: datetime | None, as_json: bool
+    env: Env,
+    deal_id: int,
+    stage: str,
+    note: str,
+    reason: str,
+    override: bool,
+    at: datetime | None,
+    as_json: bool,
 ) -> None:
     """Move a deal to a stage (marketing → sales is the handoff).
 
@@ -208,40 +241,132 @@ def move(
     Example:
       funnel move 12 consideration
     """
-    pipeline, now = env.settings.pipeline, env.now()
+    settings, now = env.settings, env.now()
+    pipeline = settings.pipeline
     target = journey.check_stage(pipeline, stage)
+    if override and not reason.strip():
+        raise click.UsageError("--override needs --reason TEXT: why it goes to sales anyway")
     deal = env.repo.change(
         deal_id,
         lambda d: journey.move(
-            d, target, pipeline=pipeline, by=env.user, now=now, at=at, note=note, reason=reason
+            d,
+            target,
+            pipeline=pipeline,
+            by=env.user,
+            now=now,
+            at=at,
+            note=note,
+            reason=reason,
+            rules=settings.qualification,
+            override=override,
         ),
     )
-    _report(env, deal, as_json, f"Deal {deal.id} is now in {pipeline.get(deal.stage).label}.")
+    _note_override(deal, override)
+    _report(env, deal, as_json, f"Deal {deal.id} is now in {stage_label(pipeline, deal.stage)}.")
 
 
 @click.command()
 @id_argument
 @click.option("--note", default="", help="What sales should know.")
+@override_option
+@click.option("--reason", default="", help="Why it goes to sales anyway (with --override).")
 @at_option
 @json_option
 @pass_env
-def handoff(env: Env, deal_id: int, note: str, at: datetime | None, as_json: bool) -> None:
+def handoff(
+    env: Env,
+    deal_id: int,
+    note: str,
+    override: bool,
+    reason: str,
+    at: datetime | None,
+    as_json: bool,
+) -> None:
     """Hand a marketing-qualified deal to sales; it waits for sales to accept.
+
+    With [qualification] criteria in the settings, a deal that meets fewer than the
+    required number is refused (exit 1, naming the missing ones) unless --override
+    --reason says why it goes anyway; the override is kept in the deal's history.
 
     \b
     Example:
       funnel handoff 12 --note "budget confirmed, wants a demo"
+      funnel handoff 14 --override --reason "CFO asked for a call this week"
     """
-    pipeline, now = env.settings.pipeline, env.now()
+    settings, now = env.settings, env.now()
+    pipeline = settings.pipeline
+    if override != bool(reason.strip()):
+        raise click.UsageError(
+            "--override needs --reason TEXT: why it goes to sales anyway"
+            if override
+            else "--reason goes with --override (a note for sales is --note)"
+        )
     deal = env.repo.change(
         deal_id,
-        lambda d: journey.handoff(d, pipeline=pipeline, by=env.user, now=now, at=at, note=note),
+        lambda d: journey.handoff(
+            d,
+            pipeline=pipeline,
+            by=env.user,
+            now=now,
+            at=at,
+            note=note,
+            rules=settings.qualification,
+            override=reason if override else "",
+        ),
     )
+    _note_override(deal, override)
     _report(
         env,
         deal,
         as_json,
-        f"Deal {deal.id} handed off to sales ({pipeline.get(deal.stage).label}).",
+        f"Deal {deal.id} handed off to sales ({stage_label(pipeline, deal.stage)}).",
+    )
+
+
+@click.command()
+@id_argument
+@click.argument(
+    "criteria",
+    metavar="CRITERION...",
+    nargs=-1,
+    required=True,
+    shell_complete=complete_criterion,
+)
+@click.option("--unset", is_flag=True, help="The deal no longer meets these criteria.")
+@at_option
+@json_option
+@pass_env
+def qualify(
+    env: Env,
+    deal_id: int,
+    criteria: tuple[str, ...],
+    unset: bool,
+    at: datetime | None,
+    as_json: bool,
+) -> None:
+    """Record which agreed qualification criteria a deal meets (see [qualification]).
+
+    \b
+    Example:
+      funnel qualify 12 budget authority
+      funnel qualify 12 timeline --unset
+    """
+    rules, now = env.settings.qualification, env.now()
+    rules.check(criteria)  # a mistyped criterion is refused before the store is opened
+    deal = env.repo.change(
+        deal_id,
+        lambda d: qualifying.qualify(
+            d, criteria, rules=rules, by=env.user, now=now, at=at, unset=unset
+        ),
+    )
+    state = qualification_of(deal, rules)
+    verdict = "qualified" if state.qualified else f"needs {rules.required} to hand off"
+    _report(
+        env,
+        deal,
+        as_json,
+        f"Deal {deal.id}: {len(state.met)} of {len(rules.criteria)} criteria met"
+        f" (score {state.score}, {verdict}).",
     )
 
 
@@ -339,7 +464,7 @@ def reopen(env: Env, deal_id: int, as_json: bool) -> None:
     deal = env.repo.change(
         deal_id, lambda d: journey.reopen(d, pipeline=pipeline, by=env.user, now=now)
     )
-    _report(env, deal, as_json, f"Deal {deal.id} reopened in {pipeline.get(deal.stage).label}.")
+    _report(env, deal, as_json, f"Deal {deal.id} reopened in {stage_label(pipeline, deal.stage)}.")
 
 
 @click.command()
@@ -457,4 +582,19 @@ def log(env: Env, deal_id: int | None, limit: int, as_json: bool) -> None:
         click.echo(event_line(did, event, env.settings.pipeline))
 
 
-COMMANDS = [add, list_deals, show, move, handoff, accept, reject, won, lost, reopen, edit, rm, log]
+COMMANDS = [
+    add,
+    list_deals,
+    show,
+    move,
+    handoff,
+    qualify,
+    accept,
+    reject,
+    won,
+    lost,
+    reopen,
+    edit,
+    rm,
+    log,
+]

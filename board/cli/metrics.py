@@ -15,11 +15,13 @@ from board.cli.context import CommandError, Env, json_option, pass_env, print_js
 from board.codec import spend_to_json
 from board.errors import FunnelError, InvalidInput, NotFound
 from board.metrics import Window, compute_metrics, window_from
-from board.metrics_json import metrics_to_json
-from board.metrics_report import metrics_report
+from board.metrics_groups import DIMENSIONS, Dimension, metrics_by
+from board.metrics_json import group_to_json, metrics_to_json, targets_to_json
+from board.metrics_report import groups_lines, metrics_report, targets_lines
 from board.money import money_display, parse_money
 from board.spend import Spend, new_spend
 from board.stages import Team
+from board.targets import target_progress
 from board.text import clean_login, printable
 from board.timestamps import iso, parse_moment
 
@@ -69,6 +71,11 @@ until_option = click.option(
 @until_option
 @click.option("--owner", shell_complete=complete_owner, help="Only deals owned by this login.")
 @click.option("--mine", is_flag=True, help="Only your deals.")
+@click.option(
+    "--by",
+    type=click.Choice(DIMENSIONS),
+    help="Also one row per deal source (with its channel's spend) or per owner.",
+)
 @json_option
 @pass_env
 def metrics(
@@ -77,19 +84,24 @@ def metrics(
     until: datetime | None,
     owner: str | None,
     mine: bool,
+    by: Dimension | None,
     as_json: bool,
 ) -> None:
-    """Both teams' numbers for a window: marketing, handoff, sales and budget.
+    """Both teams' numbers for a window: marketing, handoff, sales, budget and targets.
 
     The window is [--since, --until) in UTC; by default the last metrics_window_days (90)
-    up to now. Every figure is defined in docs/metrics.md.
+    up to now. Monthly [targets] are pro-rated to the window. Every figure is defined in
+    docs/metrics.md.
 
     \b
     Example:
       funnel metrics --since 2026-10-01 --until 2026-11-01 --json
+      funnel metrics --since 2026-11-01 --by source
     """
     if owner and mine:
         raise click.UsageError("use --owner or --mine, not both")
+    if by and (owner or mine):
+        raise click.UsageError(f"--by {by} covers every owner's deals: drop --owner/--mine")
     who = env.user if mine else (clean_login(owner, "--owner") if owner else None)
     settings, now = env.settings, env.now()
     window = window_from(since, until, now=now, days=settings.metrics_window_days)
@@ -97,10 +109,28 @@ def metrics(
     result = compute_metrics(
         snapshot.deals, snapshot.spend, settings=settings, window=window, now=now, owner=who
     )
+    # Targets are the team's: one person's figures against them would mislead.
+    progress = target_progress(result, settings.targets) if who is None else None
+    rows = (
+        metrics_by(by, snapshot.deals, snapshot.spend, settings=settings, window=window, now=now)
+        if by
+        else ()
+    )
     if as_json:
-        print_json(metrics_to_json(result))
-    else:
-        click.echo(metrics_report(result, settings.pipeline))
+        doc = metrics_to_json(result)
+        doc["targets"] = None if progress is None else targets_to_json(progress)
+        if by:
+            doc[f"by_{by}"] = [group_to_json(row, by) for row in rows]
+        print_json(doc)
+        return
+    text = [metrics_report(result, settings.pipeline)]
+    if progress:
+        text += ["", "Targets (per month, pro-rated to the window)"]
+        text += targets_lines(progress, settings.currency)
+    if by:
+        text += ["", f"By {by}"]
+        text += groups_lines(rows, by, settings.currency) if rows else ["  nothing in the window"]
+    click.echo("\n".join(text))
 
 
 @click.group()

@@ -8,10 +8,16 @@ import click
 
 from board.deal import Deal, Event, EventKind
 from board.money import money_display
+from board.qualification import qualification_line, qualified_text
 from board.settings import Settings
 from board.stages import Pipeline
-from board.text import printable
+from board.text import cell_width, clip, pad, printable
 from board.timestamps import age_text, iso, moment_text
+
+
+def stage_label(pipeline: Pipeline, key: str) -> str:
+    """A stage's label; a key the settings no longer have is shown as such, never looked up."""
+    return printable(pipeline.get(key).label if key in pipeline else f"{key} (unknown stage)")
 
 
 def badges(deal: Deal, settings: Settings, now: datetime) -> list[str]:
@@ -44,36 +50,30 @@ def deal_table(deals: list[Deal], settings: Settings, now: datetime) -> str:
         rows.append(
             (
                 str(deal.id),
-                deal.stage,
-                _clip(printable(deal.title), 40),
-                _clip(printable(deal.company), 24),
+                printable(deal.stage),
+                clip(printable(deal.title), 40),
+                clip(printable(deal.company), 24),
                 money_display(deal.value, deal.currency),
                 printable(deal.owner),
                 age_text((now - deal.stage_entered_at).total_seconds()),
                 ", ".join(badges(deal, settings, now)),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    # Padded by terminal cells, not characters: a CJK title or an emoji takes two cells.
+    widths = [max(cell_width(row[i]) for row in rows) for i in range(len(rows[0]))]
     right = {0, 4}
     lines = []
     for n, row in enumerate(rows):
-        cells = [
-            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
+        cells = [pad(cell, widths[i], right=i in right) for i, cell in enumerate(row)]
         line = "  ".join(cells).rstrip()
         lines.append(click.style(line, bold=True) if n == 0 else line)
     return "\n".join(lines)
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
     """Every field of a deal, then its history as a timeline."""
     pipeline = settings.pipeline
-    stage = pipeline.get(deal.stage).label if deal.stage in pipeline else deal.stage
+    stage = stage_label(pipeline, deal.stage)
     fields = [
         ("Deal", f"#{deal.id}  {printable(deal.title)}"),
         ("Company", printable(deal.company)),
@@ -86,6 +86,7 @@ def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
         ("Created", moment_text(deal.created_at, now)),
         ("In stage since", moment_text(deal.stage_entered_at, now)),
         ("Flags", ", ".join(badges(deal, settings, now))),
+        ("Qualification", qualification_line(deal, settings.qualification)),
     ]
     if deal.won_at:
         fields.append(("Won", moment_text(deal.won_at, now)))
@@ -129,7 +130,7 @@ def event_line(deal_id: int | None, event: Event, pipeline: Pipeline) -> str:
     data = event.data
 
     def label(key: object) -> str:
-        return pipeline.get(str(key)).label if key in pipeline else printable(str(key))
+        return stage_label(pipeline, str(key))
 
     what = event.kind.value
     if "from" in data and "to" in data:
@@ -138,6 +139,10 @@ def event_line(deal_id: int | None, event: Event, pipeline: Pipeline) -> str:
         what += f" in {label(data['to'])}"
     if event.kind is EventKind.EDITED:
         what += " " + ", ".join(sorted(data.get("changes", {})))
+    if event.kind is EventKind.QUALIFIED:
+        what += qualified_text(data)
+    if data.get("override"):
+        what += " (override, missing " + printable(", ".join(data.get("missing", ()))) + ")"
     extra = data.get("note") or data.get("reason")
     if extra:
         what += f": {printable(str(extra))}"

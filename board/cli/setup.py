@@ -11,10 +11,13 @@ from board.codec import JSON
 from board.demo import demo_deals
 from board.money import money_text
 from board.settings import Settings
+from board.targets import MONEY_TARGETS
+from board.text import printable
 
 
 def settings_to_json(settings: Settings) -> JSON:
     """The settings in force, as `config show --json` prints them."""
+    rules = settings.qualification
     return {
         "source": str(settings.source) if settings.source else None,
         "currency": settings.currency,
@@ -23,8 +26,24 @@ def settings_to_json(settings: Settings) -> JSON:
         "metrics_window_days": settings.metrics_window_days,
         "theme": settings.theme,
         "backups": {"keep": settings.backups_keep, "daily_days": settings.backups_daily_days},
+        "reject_reasons": list(settings.reject_reasons),
+        "qualification": {
+            "criteria": list(rules.criteria),
+            "required": rules.required,
+            "weights": {name: rules.weight(name) for name in rules.criteria},
+        },
+        "targets": {
+            name: money_text(value) if name in MONEY_TARGETS else int(value)
+            for name, value in settings.targets.items()
+        },
         "stages": [stage_to_json(settings, key) for key in settings.pipeline.keys],
     }
+
+
+def _toml_list(items: list[str]) -> str:
+    import orjson  # TOML strings and JSON strings agree on escapes for what settings allow
+
+    return "[" + ", ".join(orjson.dumps(printable(i)).decode() for i in items) + "]"
 
 
 def stage_to_json(settings: Settings, key: str) -> JSON:
@@ -58,9 +77,9 @@ def stages(env: Env, as_json: bool) -> None:
     pipeline = settings.pipeline
     for stage in pipeline.stages:
         click.echo(
-            f"{stage.key:<16} {stage.label:<16} {stage.team.value:<10} "
+            f"{stage.key:<16} {printable(stage.label):<16} {stage.team.value:<10} "
             f"{stage.probability:>5.0%}  rots after {stage.rot_days:>3} d  "
-            f'"{stage.question}"'
+            f'"{printable(stage.question)}"'
         )
         if stage.key == pipeline.mql.key:
             click.echo("──── handoff: marketing → sales " + "─" * 40)
@@ -85,7 +104,7 @@ def config_path(env: Env) -> None:
     Example:
       funnel config path
     """
-    click.echo(env.config_path)
+    click.echo(printable(str(env.config_path)))
 
 
 @config.command("show")
@@ -102,18 +121,33 @@ def config_show(env: Env, as_json: bool) -> None:
     if as_json:
         print_json(data)
         return
-    click.echo(f"# {data['source'] or 'defaults (no config file at ' + str(env.config_path) + ')'}")
+    source = data["source"] or f"defaults (no config file at {env.config_path})"
+    click.echo(f"# {printable(str(source))}")
     for key in ("currency", "handoff_sla_hours", "lock_timeout", "metrics_window_days", "theme"):
-        click.echo(f"{key} = {data[key]!r}".replace("'", '"'))
+        click.echo(printable(f"{key} = {data[key]!r}".replace("'", '"')))
+    if data["reject_reasons"]:
+        click.echo(f"reject_reasons = {_toml_list(data['reject_reasons'])}")
     click.echo(
         f"\n[backups]\nkeep = {data['backups']['keep']}\n"
         f"daily_days = {data['backups']['daily_days']}"
     )
+    qualification = data["qualification"]
+    if qualification["criteria"]:
+        click.echo(
+            f"\n[qualification]\ncriteria = {_toml_list(qualification['criteria'])}\n"
+            f"required = {qualification['required']}"
+        )
+        weights = ", ".join(f"{k} = {v}" for k, v in qualification["weights"].items())
+        click.echo(f"weights = {{ {weights} }}")
+    if data["targets"]:
+        click.echo("\n[targets]")
+        for name, value in data["targets"].items():
+            click.echo(f"{name} = {value}")
     for stage in data["stages"]:
         click.echo("\n[[stages]]")
         for name, value in stage.items():
             shown = f'"{value}"' if isinstance(value, str) else value
-            click.echo(f"{name} = {shown}")
+            click.echo(printable(f"{name} = {shown}"))
 
 
 @click.command()

@@ -10,12 +10,15 @@ from pathlib import Path
 import click
 
 from board.cli.context import CommandError, Env, json_option, pass_env, print_json, say
-from board.errors import ConfigError
+from board.deal import Status
+from board.errors import ConfigError, FunnelError
+from board.stages import stray_stages
 from board.text import printable
 from board.timestamps import iso
 from storage.backups import BackupPolicy, find_backup, list_backups
 from storage.doctor import examine
 from storage.layout import StoreLayout
+from storage.sharing import login_of
 from storage.store_admin import backup_now, create_store
 from storage.store_admin import restore as restore_store
 from storage.store_check import Finding
@@ -30,7 +33,7 @@ def _group_id(name: str) -> int:
     try:
         return grp.getgrnam(name).gr_gid
     except KeyError:
-        if name.isdigit():
+        if name.isascii() and name.isdigit() and int(name) < 2**31:  # a gid with no name
             return int(name)
         raise click.BadParameter(
             f"there is no group {name!r} (create it: groupadd {name})", param_hint="--group"
@@ -80,6 +83,8 @@ def init(env: Env, path: Path | None, shared: bool, group: str | None) -> None:
                 f" {_group_name(gid)} {env.user}`, then you log in again",
                 5,
             )
+    if gid is not None:
+        _refuse_taking_over(store.parent)
     create_store(
         store, group=gid, currency=env.settings.currency, timeout=env.settings.lock_timeout
     )
@@ -89,6 +94,29 @@ def init(env: Env, path: Path | None, shared: bool, group: str | None) -> None:
         say(
             f"Created a team store at {store}: directory 2770, files 0660, group"
             f" {_group_name(gid)}.\nEach member adds to ~/.profile:  export FUNNEL_DB={store}"
+        )
+
+
+def _refuse_taking_over(directory: Path) -> None:
+    """`init --shared` makes its directory 2770 in the group: never someone else's full one.
+
+    A typo (``~alice`` for ``~/alice``, ``/home/bob`` for ``/home/bob/funnel``) would otherwise
+    hand a colleague's files to the whole team.
+    """
+    try:
+        st = os.lstat(directory)
+        with os.scandir(directory) as entries:
+            empty = next(entries, None) is None
+    except FileNotFoundError:
+        return  # init makes it, as the caller's
+    except OSError as exc:
+        raise CommandError(f"{directory}: {exc.strerror}", 5) from None
+    if st.st_uid != os.geteuid() and not empty:
+        raise CommandError(
+            f"{directory} belongs to {login_of(st.st_uid)} and is not empty; a team store there"
+            " would give its files to the whole group. Use a new directory of its own"
+            f" (e.g. {directory / 'funnel' / 'board.json'})",
+            1,
         )
 
 
@@ -124,7 +152,7 @@ def backup(env: Env, listing: bool, as_json: bool) -> None:
         elif not backups:
             say(f"No snapshots of {env.db} yet. Take one with: funnel backup")
         for b in [] if as_json else backups:
-            click.echo(f"{b.name}  {iso(b.taken_at)}  {b.kind}")
+            click.echo(f"{printable(b.name)}  {iso(b.taken_at)}  {b.kind}")
         return
     taken = backup_now(env.db, _policy(env), timeout=env.settings.lock_timeout)
     if as_json:
@@ -137,7 +165,7 @@ def backup(env: Env, listing: bool, as_json: bool) -> None:
             }
         )
     else:
-        click.echo(taken.name)
+        click.echo(printable(taken.name))
 
 
 @click.command()
@@ -160,9 +188,11 @@ def restore(env: Env, snapshot: str | None, yes: bool) -> None:
         if not sys.stdin.isatty():
             raise CommandError("not restoring without --yes when input is not a terminal", 2)
         click.confirm(
-            f"Replace {env.db} with snapshot {chosen.name}"
-            f" (taken {iso(chosen.taken_at)})? Its current files are kept as a"
-            " snapshot first.",
+            printable(
+                f"Replace {env.db} with snapshot {chosen.name}"
+                f" (taken {iso(chosen.taken_at)})? Its current files are kept as a"
+                " snapshot first."
+            ),
             abort=True,
             err=True,
         )
@@ -195,6 +225,8 @@ def doctor(ctx: click.Context, env: Env, as_json: bool) -> None:
     except ConfigError as err:
         extra.append(Finding("config", env.config_path, str(err), "fix the setting it names"))
     report = examine(env.db, timeout=timeout)
+    if report.contents is not None and not extra:
+        extra += _stray_stage_findings(env)
     report.findings[:0] = extra
     contents = report.contents
     summary = {
@@ -220,6 +252,27 @@ def doctor(ctx: click.Context, env: Env, as_json: bool) -> None:
         ctx.exit(1)
 
 
+def _stray_stage_findings(env: Env) -> list[Finding]:
+    """Open deals in stages the settings no longer have (the board shows them in a lane)."""
+    try:
+        deals = env.repo.query(status=Status.OPEN)
+    except FunnelError:
+        return []  # locked or damaged since `examine` read it: its findings say so
+    stray = stray_stages(((deal.id, deal.stage) for deal in deals), env.settings.pipeline)
+    return [
+        Finding(
+            "stages",
+            env.db,
+            f"{len(ids)} open deal{'s' if len(ids) != 1 else ''} in stage {key!r}, which"
+            f" {env.config_path} does not have (deal {', '.join(map(str, ids[:5]))}"
+            f"{', ...' if len(ids) > 5 else ''})",
+            f"move them to a stage of the settings (funnel move {ids[0]} STAGE),"
+            f" or put stage {key!r} back in the settings",
+        )
+        for key, ids in sorted(stray.items())
+    ]
+
+
 def _print_report(summary: dict[str, object]) -> None:
     kind = f"team store of group {summary['group']}" if summary["shared"] else "personal store"
     counts = ""
@@ -229,7 +282,9 @@ def _print_report(summary: dict[str, object]) -> None:
             f" {summary['spend_entries']} spend entries"
         )
     newest = f", newest {summary['newest_snapshot']}" if summary["newest_snapshot"] else ""
-    click.echo(f"{summary['store']}: {kind}{counts}; {summary['snapshots']} snapshots{newest}")
+    click.echo(
+        printable(f"{summary['store']}: {kind}{counts}; {summary['snapshots']} snapshots{newest}")
+    )
     problems = summary["problems"]
     assert isinstance(problems, list)
     if not problems:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, ParamSpec, TypeVar
 
 import click
 
@@ -21,6 +23,8 @@ from board.transfer.import_plan import ImportContext, ImportOptions, ImportPlan
 from board.transfer.json_import import import_json
 
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
 FORMATS = ("csv", "json", "jsonl")
 _EXTENSIONS = {
     ".csv": "csv",
@@ -39,6 +43,28 @@ def _format_of(name: str | None, given: str | None) -> str | None:
     if given:
         return given
     return _EXTENSIONS.get(Path(name).suffix.lower()) if name and name != "-" else None
+
+
+def _no_cycle_collection(command: Callable[P, R]) -> Callable[P, R]:
+    """Python's cycle collector off while an import builds and writes its deals.
+
+    The deals, their histories and their documents are hundreds of thousands of objects that
+    all live until the write, and none is in a reference cycle (reference counting frees
+    them): the collector would walk them again and again to free nothing, which was about
+    half the time of a 100,000-row import.
+    """
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return command(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return run
 
 
 @click.command("export")
@@ -135,6 +161,7 @@ def export(env: Env, fmt: str | None, status: str, output: str | None, excel: bo
 )
 @json_option
 @pass_env
+@_no_cycle_collection
 def import_deals(
     env: Env,
     file: BinaryIO,
@@ -206,14 +233,14 @@ def _sniff(data: bytes) -> str:
     return {b"[": "json", b"{": "jsonl"}.get(start, "csv")
 
 
-def _progress(items: Sequence[T]) -> Iterable[T]:
-    if len(items) < PROGRESS_FROM or not sys.stderr.isatty():
+def _progress(items: Iterable[T], count: int) -> Iterable[T]:
+    if count < PROGRESS_FROM or not sys.stderr.isatty():
         return items
-    return _with_bar(items)
+    return _with_bar(items, count)
 
 
-def _with_bar(items: Sequence[T]) -> Iterator[T]:
-    with click.progressbar(items, label="Checking rows", file=sys.stderr) as bar:
+def _with_bar(items: Iterable[T], count: int) -> Iterator[T]:
+    with click.progressbar(items, length=count, label="Checking rows", file=sys.stderr) as bar:
         yield from bar
 
 
@@ -253,9 +280,9 @@ def _show_dry_run(env: Env, plan: ImportPlan, as_json: bool) -> None:
         f"Would import {counted(len(plan.deals), 'deal')} ({statuses}); nothing was written."
     )
     if stages:
-        click.echo(f"By stage: {stages}")
+        click.echo(f"By stage: {printable(stages)}")
     for note in plan.notes:
-        click.echo(f"  {note}")
+        click.echo(f"  {printable(note)}")
     if plan.deals:
         click.echo(f"\nThe first {min(PREVIEW, len(plan.deals))} as they would be created:")
         click.echo(deal_table(plan.deals[:PREVIEW], env.settings, env.now()))

@@ -42,9 +42,11 @@ def parse_date(raw: str, order: DateOrder | None, field: str) -> datetime:
         return utc(datetime.fromisoformat(text))
     except ValueError:
         pass
+    except OverflowError:  # year 1 or 9999 shifted out of the calendar by its offset
+        raise InvalidInput(f"{field} {printable(raw)!r} is out of range") from None
     try:
         return _parse_other(text, order, field)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidInput(f"{field} {printable(raw)!r} is not a date ({HINT})") from None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -15,11 +15,11 @@ from board.stages import Pipeline
 from board.transfer.dates import DateOrder
 
 T = TypeVar("T")
-Progress = Callable[[Sequence[T]], Iterable[T]]
-"""Wraps the rows being read, e.g. in a progress bar; the identity by default."""
+Progress = Callable[[Iterable[T], int], Iterable[T]]
+"""Wraps the rows being read and about how many there are, e.g. in a progress bar."""
 
 
-def no_progress(items: Sequence[T]) -> Iterable[T]:
+def no_progress(items: Iterable[T], count: int) -> Iterable[T]:
     """The rows as they are."""
     return items
 
@@ -104,16 +104,23 @@ class ImportPlan:
 
 
 def build_deals(
-    records: Sequence[T],
+    records: Iterable[T],
     make: Callable[[T, int], Deal],
     where: Callable[[T], str],
     first_id: int,
     progress: Progress[T],
+    count: int | None = None,
 ) -> tuple[list[Deal], list[RowError]]:
-    """Apply ``make`` to every record, numbering good ones from ``first_id``, keeping errors."""
+    """Apply ``make`` to every record, numbering good ones from ``first_id``, keeping errors.
+
+    ``records`` may be a stream, read once; ``count`` says about how many it holds (for the
+    progress bar) when it has no length.
+    """
     deals: list[Deal] = []
     errors: list[RowError] = []
-    for record in progress(records):
+    if count is None:
+        count = len(records) if isinstance(records, Sized) else 0
+    for record in progress(records, count):
         try:
             deals.append(make(record, first_id + len(deals)))
         except FunnelError as exc:

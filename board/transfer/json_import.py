@@ -21,6 +21,7 @@ from board.errors import InvalidInput
 from board.money import CENTS
 from board.stages import Pipeline
 from board.text import clean_line, clean_login, clean_notes, clean_tag
+from board.transfer.build import build
 from board.transfer.columns import ColumnPlan, plan_columns
 from board.transfer.csv_import import DATE_FIELDS, decode
 from board.transfer.dates import decide_order
@@ -35,11 +36,13 @@ from board.transfer.import_plan import (
     no_progress,
 )
 from board.transfer.owners import OwnerNames
-from board.transfer.replay import replay
 from board.transfer.rows import RowReader, check_cells
 from board.transfer.stage_match import StageMatcher
 
 _HANDOFF_KEYS = {inner: column for column, inner in HANDOFF_COLUMNS.items()}
+
+
+NESTED_TOO_DEEP = "not a file of deals: its JSON is nested thousands of levels deep"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,8 @@ def read_items(data: bytes, *, lines: bool) -> tuple[list[Item], list[RowError]]
             docs = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise InvalidInput(NESTED_TOO_DEEP) from None
         if not isinstance(docs, list):
             raise InvalidInput("expected a JSON array of deals (as 'funnel export' writes)")
         return [Item(f"item {n}", doc) for n, doc in enumerate(docs, 1)], []
@@ -68,6 +73,8 @@ def read_items(data: bytes, *, lines: bool) -> tuple[list[Item], list[RowError]]
                 items.append(Item(f"line {n}", json.loads(line)))
             except json.JSONDecodeError as exc:
                 errors.append(RowError(f"line {n}", f"not valid JSON ({exc.msg})"))
+            except RecursionError:
+                errors.append(RowError(f"line {n}", NESTED_TOO_DEEP))
     return items, errors
 
 
@@ -122,7 +129,7 @@ def import_json(
             raise plan
         check_cells(headers, cells)
         fields = {name: cells[index] for name, index in plan.fields.items()}
-        return replay(
+        return build(
             reader.read(fields),
             deal_id=deal_id,
             pipeline=context.pipeline,

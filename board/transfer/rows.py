@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from board.deal import DealDraft, Status
 from board.errors import InvalidInput
@@ -39,6 +40,7 @@ _YES = {
     "0": False,
     "": None,
 }
+T = TypeVar("T")
 _TAG_SPLIT = re.compile(r"[,;]")
 _CURRENCY = re.compile(r"[A-Za-z]{3}")
 
@@ -79,7 +81,10 @@ class ImportedDeal:
 
 def check_cells(headers: Sequence[str], cells: Sequence[str]) -> None:
     """Refuse a row with a control character in any cell, even in a column nothing reads."""
-    joined = "".join(cells).replace("\r\n", "\n")
+    joined = "".join(cells)
+    if joined.isprintable():  # the common case: nothing to look for
+        return
+    joined = joined.replace("\r\n", "\n")
     if strip_controls(joined, keep_newlines=True) == joined:
         return
     for header, raw in zip(headers, cells, strict=False):
@@ -108,6 +113,10 @@ class RowReader:
         self.stages = stages
         self.owners = owners
         self.date_order = date_order
+        # Cells already read: files repeat amounts and days (a close date, say). The deals
+        # then share one object for each, too. Only good cells are kept; bounded.
+        self._amounts: dict[str, Decimal] = {}
+        self._moments: dict[str, datetime] = {}
 
     def read(self, row: Mapping[str, str]) -> ImportedDeal:
         """The deal a row describes; ``row`` maps field names to cell text."""
@@ -131,7 +140,7 @@ class RowReader:
             title=get("title", ""),
             company=get("company", ""),
             contact=get("contact", ""),
-            value=_value(get("value", "")),
+            value=self._value(get("value", "")),
             owner=self.owners.login(get("owner", "")),
             source=get("source", ""),
             tags=_tags(get("tags", "")),
@@ -178,7 +187,20 @@ class RowReader:
 
     def _date(self, row: Mapping[str, str], field: str) -> datetime | None:
         cell = row.get(field, "")
-        return parse_date(cell, self.date_order, field) if cell.strip() else None
+        moment = self._moments.get(cell)
+        if moment is None:
+            if not cell.strip():
+                return None
+            moment = parse_date(cell, self.date_order, field)
+            _remember(self._moments, cell, moment)
+        return moment
+
+    def _value(self, cell: str) -> Decimal:
+        amount = self._amounts.get(cell)
+        if amount is None:
+            amount = _value(cell)
+            _remember(self._amounts, cell, amount)
+        return amount
 
     def _currency(self, cell: str) -> str:
         text = cell.strip()
@@ -206,6 +228,15 @@ class RowReader:
     def _login(self, row: Mapping[str, str], field: str) -> str | None:
         cell = row.get(field, "")
         return self.owners.login(cell) if cell.strip() else None
+
+
+_REMEMBER = 20_000
+
+
+def _remember(cells: dict[str, T], cell: str, value: T) -> None:
+    if len(cells) >= _REMEMBER:
+        cells.clear()
+    cells[cell] = value
 
 
 def _value(cell: str) -> Decimal:

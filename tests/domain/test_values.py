@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from board.errors import InvalidInput
 from board.money import money_display, money_text, parse_money
-from board.text import clean_line, clean_login, clean_notes, printable, strip_controls
-from board.timestamps import age_text, check_not_future, from_iso, iso, parse_moment
+from board.text import (
+    _CONTROL,
+    _CONTROL_ONE_LINE,
+    clean_line,
+    clean_login,
+    clean_notes,
+    printable,
+    strip_controls,
+)
+from board.timestamps import (
+    _ISO,
+    _ISO_MAX,
+    age_text,
+    check_not_future,
+    from_iso,
+    iso,
+    parse_moment,
+    utc,
+)
 
 
 @pytest.mark.parametrize(
@@ -155,3 +174,43 @@ def test_a_moment_under_a_minute_ago_reads_just_now() -> None:
     assert moment_text(now - timedelta(seconds=20), now) == "2026-12-01 02:49 UTC (just now)"
     assert moment_text(now - timedelta(hours=3), now) == "2026-11-30 23:49 UTC (3h ago)"
     assert moment_text(None, now) == "—"
+
+
+@settings(max_examples=300)
+@given(
+    st.datetimes(
+        min_value=datetime(1990, 1, 1),
+        max_value=datetime(2090, 1, 1),
+        timezones=st.one_of(st.none(), st.timezones()),
+    )
+)
+def test_iso_of_a_moment_seen_before_is_the_same_text(moment: datetime) -> None:
+    # iso() remembers moments it formatted; an equal moment (the same instant in another
+    # zone, say) must give the same text as formatting it afresh.
+    fresh = utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert iso(moment) == fresh
+    assert iso(utc(moment)) == fresh
+    assert iso(moment) == fresh
+
+
+def test_iso_remembers_a_bounded_number_of_moments() -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for minute in range(_ISO_MAX + 10):
+        iso(start + timedelta(minutes=minute))
+    assert len(_ISO) <= _ISO_MAX
+
+
+REFUSED_OR_NOT = ["\x00", "\t", "\n", "\x1b", "\x7f", "\x85", "\x9f", "\xa0", "\u061c"]
+REFUSED_OR_NOT += ["\u200e", "\u202e", "\u2066", "\u2069", "\u2028", "\u2029", "\ufeff"]
+
+
+@given(
+    st.text(
+        alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from(REFUSED_OR_NOT)),
+        max_size=8,
+    )
+)
+def test_text_with_a_refused_character_is_never_printable(text: str) -> None:
+    # clean_line and clean_notes skip the search for refused characters in printable text.
+    if _CONTROL_ONE_LINE.search(text) or _CONTROL.search(text):
+        assert not text.isprintable()

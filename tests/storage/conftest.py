@@ -72,3 +72,15 @@ def store_path(tmp_path: Path) -> Path:
 def repo(backend: OpenRepository, store_path: Path) -> Repository:
     """A repository on a fresh, empty store."""
     return backend(store_path, lock_timeout=5.0)
+
+
+def block_file(store_path: Path, kind: str, number: int = 0) -> Path:
+    """The file that holds one block of a store now (the one its manifest names)."""
+    from storage.layout import Kind, StoreLayout
+    from storage.meta_doc import block_generations
+    from storage.transaction import transaction
+
+    layout = StoreLayout(store_path)
+    with transaction(layout, write=False, currency="USD", timeout=5) as txn:
+        generation = block_generations(txn.meta_doc)[(Kind(kind), number)]
+    return layout.block((Kind(kind), number), generation)

@@ -15,7 +15,7 @@ import pytest
 from board import journey
 from storage.atomic import prepare_replace, remove_stale_temps, write_atomic
 from storage.tinydb_store import TinyDBRepository
-from tests.storage.conftest import T0, P, maker
+from tests.storage.conftest import T0, P, block_file, maker
 
 
 def _mode(path: Path) -> int:
@@ -36,10 +36,12 @@ def test_a_new_store_is_private_whatever_the_umask(tmp_path: Path) -> None:
     repo = TinyDBRepository(path)
     repo.add(maker(stage="customer"))
     repo.add(maker())
-    archive_dir = path.with_name("board.archive")
+    blocks_dir = path.with_name("board.blocks")
     assert _mode(tmp_path / "team") == 0o700 and _mode(path.parent) == 0o700
-    assert _mode(archive_dir) == 0o700
-    for file in (path, path.with_name("board.json.lock"), archive_dir / "closed-00000.json"):
+    assert _mode(blocks_dir) == 0o700
+    blocks = sorted(blocks_dir.iterdir())
+    assert [b.name[:12] for b in blocks] == ["closed-00000", "open-00000.g"]
+    for file in (path, path.with_name("board.json.lock"), *blocks):
         assert _mode(file) == 0o600, file
 
 
@@ -51,11 +53,12 @@ def test_an_existing_store_keeps_its_mode(store_path: Path) -> None:
     repo.add(maker(stage="purchase"))
     repo.change(2, lambda d: journey.win(d, pipeline=P, by="sam", now=T0))
     assert _mode(store_path) == 0o640
-    archive = store_path.with_name("board.archive") / "closed-00000.json"
-    assert _mode(archive) == 0o640  # a new archive file follows the main file
-    archive.chmod(0o600)
+    closed = block_file(store_path, "closed")
+    assert _mode(closed) == 0o640  # a block file follows the manifest
+    store_path.chmod(0o600)
     repo.change(2, lambda d: journey.reopen(d, pipeline=P, by="sam", now=T0))
-    assert _mode(archive) == 0o600 and _mode(store_path) == 0o640
+    assert _mode(store_path) == 0o600
+    assert {_mode(b) for b in store_path.with_name("board.blocks").iterdir()} == {0o600}
 
 
 def test_a_mode_can_be_asked_for(tmp_path: Path) -> None:
@@ -110,11 +113,12 @@ def test_temp_files_of_dead_or_stale_writers_are_removed_by_the_next_write(
     )
     dead_pid = int(dead.stdout)
     try:
-        archive_dir = store_path.with_name("board.archive")
+        blocks_dir = store_path.with_name("board.blocks")
         leftovers = [
             store_path.with_name(f".board.json.{dead_pid}.tmp"),
             store_path.with_name(f".board.json.{dead_pid}.0a1b2c3d.tmp"),
-            archive_dir / f".closed-00000.json.{dead_pid}.tmp",
+            blocks_dir / "open-00000.g000099.json",  # a block no manifest names
+            blocks_dir / "closed-00007.g000001.json",
             store_path.with_name(f".board.json.schema0.bak.{dead_pid}.tmp"),
         ]
         old = store_path.with_name(f".board.json.{sleeper.pid}.ffff0000.tmp")

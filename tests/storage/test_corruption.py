@@ -10,12 +10,12 @@ import pytest
 from board import journey
 from board.errors import StoreCorrupt
 from storage.repository import Repository
-from tests.storage.conftest import T0, OpenRepository, maker
+from tests.storage.conftest import T0, OpenRepository, block_file, maker
 
 ADVICE = "restore a backup with `funnel restore`, or move the file aside"
 
 
-def _damaged(valid: bytes) -> dict[str, bytes]:
+def _damaged(valid: bytes, needle: bytes = b"Acme") -> dict[str, bytes]:
     return {
         "empty": b"",
         "blank": b" \n",
@@ -25,7 +25,7 @@ def _damaged(valid: bytes) -> dict[str, bytes]:
         "null": b"null",
         "string": b'"deals"',
         "number": b"42",
-        "invalid-utf8": valid.replace(b"Acme", b"Ac\xff\xfeme", 1),
+        "invalid-utf8": valid.replace(needle, needle[:2] + b"\xff\xfe" + needle[2:], 1),
         "bom": b"\xef\xbb\xbf" + valid,
         "garbage-appended": valid + b"\x00garbage",
         "table-not-object": b'{"deals": []}',
@@ -38,6 +38,7 @@ CASES = list(_damaged(b"{}"))
 
 OPERATIONS: dict[str, Callable[[Repository], object]] = {
     "snapshot": lambda repo: repo.snapshot(),
+    "changes": lambda repo: repo.changes(None),
     "open-board": lambda repo: repo.snapshot(include_closed=False),
     "meta": lambda repo: repo.meta(),
     "add": lambda repo: repo.add(maker()),
@@ -48,7 +49,7 @@ OPERATIONS: dict[str, Callable[[Repository], object]] = {
 
 
 def _store(backend: OpenRepository, path: Path) -> Repository:
-    """Deal 1 won (archived), deal 2 open, titled Acme so the damage can hit a document."""
+    """Deal 1 won (closed block), deal 2 open, titled Acme so the damage can hit a document."""
     repo = backend(path)
     repo.add(maker("Acme", stage="customer"))
     repo.add(maker("Acme too"))
@@ -67,31 +68,47 @@ def _check_refused(repo: Repository, target: Path, operation: str) -> None:
 
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
 @pytest.mark.parametrize("case", CASES)
-def test_a_damaged_main_file_is_refused_and_left_as_it_is(
+def test_a_damaged_manifest_is_refused_and_left_as_it_is(
     backend: OpenRepository, store_path: Path, case: str, operation: str
 ) -> None:
     repo = _store(backend, store_path)
-    store_path.write_bytes(_damaged(store_path.read_bytes())[case])
+    store_path.write_bytes(_damaged(store_path.read_bytes(), b"USD")[case])
     _check_refused(repo, store_path, operation)
 
 
+# Which operations read which block: deal 1 is in the closed block, deal 2 in the open one, a
+# new deal goes in the open one, and losing deal 2 moves it to the closed one. An operation
+# that needs a damaged block refuses; the others never read it (the write path does not check
+# the whole store: `funnel doctor` does) and leave it exactly as it was.
+READS = {
+    "open": {"snapshot", "changes", "open-board", "add", "change"},
+    "closed": {"snapshot", "changes", "change"},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(READS))
 @pytest.mark.parametrize("operation", sorted(OPERATIONS))
 @pytest.mark.parametrize("case", [c for c in CASES if c != "broken-meta"])
-def test_a_damaged_archive_file_is_refused_and_left_as_it_is(
-    backend: OpenRepository, store_path: Path, case: str, operation: str
+def test_a_damaged_block_is_refused_by_what_reads_it_and_left_as_it_is(
+    backend: OpenRepository, store_path: Path, case: str, operation: str, kind: str
 ) -> None:
     repo = _store(backend, store_path)
-    archive = store_path.with_name("board.archive") / "closed-00000.json"
-    archive.write_bytes(_damaged(archive.read_bytes())[case])
-    _check_refused(repo, archive, operation)
+    block = block_file(store_path, kind)
+    block.write_bytes(_damaged(block.read_bytes())[case])
+    if operation in READS[kind]:
+        _check_refused(repo, block, operation)
+    else:
+        before = block.read_bytes()
+        OPERATIONS[operation](repo)
+        assert block.read_bytes() == before
 
 
-def test_the_get_of_a_closed_deal_opens_its_archive_and_says_so(
+def test_the_get_of_a_closed_deal_opens_its_block_and_says_so(
     backend: OpenRepository, store_path: Path
 ) -> None:
     repo = _store(backend, store_path)
-    archive = store_path.with_name("board.archive") / "closed-00000.json"
-    archive.write_bytes(b"[]")
+    block = block_file(store_path, "closed")
+    block.write_bytes(b"[]")
     with pytest.raises(StoreCorrupt, match="closed-00000"):
         repo.get(1)
 
@@ -100,14 +117,15 @@ def test_a_damaged_document_is_reported_when_read_and_carried_over_by_writes(
     backend: OpenRepository, store_path: Path
 ) -> None:
     repo = _store(backend, store_path)
-    valid = store_path.read_bytes()
+    block = block_file(store_path, "open")
+    valid = block.read_bytes()
     start = valid.index(b'"2":{')
     end = valid.index(b"\n", start)
     damaged_line = b'"2":{"id":2,"title":"Acme too",,}'
-    store_path.write_bytes(valid[:start] + damaged_line + valid[end:])
+    block.write_bytes(valid[:start] + damaged_line + valid[end:])
     with pytest.raises(StoreCorrupt, match="document 2 is not valid JSON"):
         repo.snapshot(include_closed=False)
     with pytest.raises(StoreCorrupt, match="document 2"):
         repo.get(2)
     repo.add(maker("Added anyway"))  # adding never decodes deal 2, and writes it back as read
-    assert damaged_line in store_path.read_bytes()
+    assert damaged_line in block_file(store_path, "open").read_bytes()

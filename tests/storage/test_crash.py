@@ -60,7 +60,6 @@ def test_sigkill_at_random_instants(store_path: Path) -> None:
     deleted: set[int] = set()
     deleting: set[int] = set()
     versions: dict[int, int] = {}
-    started = time.monotonic()
     for _ in range(KILLS):
         writer = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(store_path)], stdout=subprocess.PIPE, text=True
@@ -91,5 +90,4 @@ def test_sigkill_at_random_instants(store_path: Path) -> None:
 
         repo.add(maker("after the crash"))  # the next write cleans up what the dead one left
         assert not list(store_path.parent.rglob("*.tmp"))
-    assert time.monotonic() - started < 120
     assert len(added) > KILLS  # the writers got real work done between the kills

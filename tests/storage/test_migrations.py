@@ -13,9 +13,9 @@ import pytest
 from board.deal import Status
 from board.errors import StoreCorrupt
 from storage.meta_doc import SCHEMA
-from storage.migrations import MIGRATIONS
+from storage.migrations import LAST_MAIN_FILE_SCHEMA, MIGRATIONS
 from storage.tinydb_store import TinyDBRepository
-from tests.storage.conftest import maker
+from tests.storage.conftest import block_file, maker
 
 
 def _event(at: str, kind: str, **data: object) -> dict[str, object]:
@@ -63,7 +63,7 @@ def old_store(store_path: Path) -> Path:
 
 
 def test_every_older_schema_has_a_step() -> None:
-    assert sorted(MIGRATIONS) == list(range(SCHEMA))
+    assert sorted(MIGRATIONS) == list(range(LAST_MAIN_FILE_SCHEMA))
 
 
 def test_an_old_store_is_read_without_being_written(old_store: Path) -> None:
@@ -93,12 +93,11 @@ def test_the_first_write_keeps_a_backup_then_upgrades(old_store: Path) -> None:
     assert backup.stat().st_mode & 0o777 == 0o640
     tables = orjson.loads(old_store.read_bytes())
     assert tables["_meta"]["1"]["schema"] == SCHEMA
-    assert sorted(tables["deals"]) == ["1", "5"]
-    assert tables["deals"]["1"]["value"] == "1200.50"
-    archive = orjson.loads(
-        (old_store.with_name("board.archive") / "closed-00000.json").read_bytes()
-    )
-    assert list(archive["deals"]) == ["4"]
+    assert "deals" not in tables  # the manifest names blocks; deals live in them
+    opened = orjson.loads(block_file(old_store, "open").read_bytes())["deals"]
+    assert sorted(opened) == ["1", "5"] and opened["1"]["value"] == "1200.50"
+    closed = orjson.loads(block_file(old_store, "closed").read_bytes())["deals"]
+    assert list(closed) == ["4"]
     assert TinyDBRepository(old_store).snapshot().deals == (*expected, added)
 
 
@@ -129,3 +128,75 @@ def test_an_old_store_that_cannot_be_upgraded_is_left_alone(store_path: Path) ->
         repo.add(maker())
     assert store_path.read_bytes() == before
     assert not os.path.exists(store_path.with_name("board.json.schema0.bak"))
+
+
+def _line(doc: dict[str, object]) -> bytes:
+    return orjson.dumps(doc)
+
+
+@pytest.fixture
+def schema_1_store(store_path: Path) -> Path:
+    """A store as the first release wrote it: open deals in the main file, closed in
+    board.archive/, and one deal left in both by a write that died between the two files."""
+    old = TinyDBRepository(store_path.with_name("scratch.json"))
+    old.add(maker("Open one"))
+    old.add(maker("Won one", stage="customer"))
+    old.add(maker("Left twice"))
+    one, won, twice = old.snapshot().deals
+    from board.codec import deal_to_json
+
+    newer_twice = deal_to_json(twice) | {"version": 2, "title": "Left twice, newer"}
+    main = {
+        "_meta": {
+            "1": {
+                "schema": 1,
+                "currency": "EUR",
+                "created_at": "2026-01-05T09:00:00Z",
+                "next_deal_id": 4,
+                "next_spend_id": 2,
+                "archives": {"0": [1, 2, 3]},
+            }
+        },
+        "deals": {"1": deal_to_json(one), "3": deal_to_json(twice)},
+        "spend": {
+            "1": {
+                "id": 1,
+                "on": "2026-01-06",
+                "amount": "100.00",
+                "team": "marketing",
+                "channel": "ads",
+                "note": "",
+            }
+        },
+    }
+    store_path.write_bytes(orjson.dumps(main))
+    archive = store_path.with_name("board.archive")
+    archive.mkdir()
+    closed = {"deals": {"2": deal_to_json(won), "3": newer_twice}}
+    (archive / "closed-00000.json").write_bytes(orjson.dumps(closed))
+    return store_path
+
+
+def test_a_schema_1_store_reads_as_it_is_and_upgrades_on_its_first_write(
+    schema_1_store: Path,
+) -> None:
+    before = schema_1_store.read_bytes()
+    repo = TinyDBRepository(schema_1_store)
+    read = repo.snapshot()
+    assert [(d.id, d.title) for d in read.deals] == [
+        (1, "Open one"),
+        (2, "Won one"),
+        (3, "Left twice, newer"),  # the higher version of the two copies
+    ]
+    assert [s.amount for s in read.spend] == [Decimal("100.00")]
+    assert read.meta.currency == "EUR" and read.meta.next_deal_id == 4
+    assert schema_1_store.read_bytes() == before  # reading writes nothing
+
+    added = repo.add(maker("After the upgrade"))
+    assert added.id == 4
+    assert schema_1_store.with_name("board.json.schema1.bak").read_bytes() == before
+    again = TinyDBRepository(schema_1_store).snapshot()
+    assert again.deals == (*read.deals, added) and again.spend == read.spend
+    assert again.meta.schema == SCHEMA and again.meta.created_at == read.meta.created_at
+    # The old archive stays as it was, beside the backup of the old main file.
+    assert (schema_1_store.with_name("board.archive") / "closed-00000.json").exists()

@@ -26,7 +26,7 @@ def test_a_missing_store_reads_as_empty_and_creates_nothing(
     repo: Repository, store_path: Path
 ) -> None:
     meta = repo.meta()
-    assert (meta.schema, meta.currency, meta.next_deal_id, meta.next_spend_id) == (1, "USD", 1, 1)
+    assert (meta.schema, meta.currency, meta.next_deal_id, meta.next_spend_id) == (2, "USD", 1, 1)
     snapshot = repo.snapshot()
     assert (snapshot.deals, snapshot.spend, snapshot.stamp) == ((), (), ())
     assert repo.query(status=None) == [] and repo.history() == [] and repo.spend() == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,3 +98,23 @@ def team(tmp_path: Path) -> Store:
     store = Store(db, store_env(db))
     store.ok("init", "--shared", str(db))
     return store
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[Path]:
+    """A store on a filesystem mounted read-only, with no lock file on it."""
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("needs root to mount a read-only filesystem")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "tmpfs", str(mount)], check=False)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        db = mount / "board.json"
+        open_repository(db, backups=None).add(maker("on a disk gone read-only"))
+        Path(f"{db}.lock").unlink()
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        yield db
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)

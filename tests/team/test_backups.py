@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from storage.backups import list_backups, prune_backups, take_backup
 from storage.layout import StoreLayout
 from storage.sharing import PERSONAL
 from storage.store_check import content_problems
-from tests.storage.conftest import maker
+from tests.storage.conftest import block_file, maker
 from tests.team.conftest import Store, files_of
 
 
@@ -51,12 +52,13 @@ def test_automatic_snapshots_are_hard_links_and_the_next_write_replaces_the_main
     repo.add(maker("won", stage="customer"))
     repo.add(maker("another"))
     newest = list_backups(StoreLayout(team.db))[-1]
-    archive = newest.path / "board.archive" / "closed-00000.json"
-    assert (
-        os.stat(archive).st_ino
-        == os.stat(team.db.with_name("board.archive") / "closed-00000.json").st_ino
-    )
+    closed = block_file(team.db, "closed")  # written by the second add, unchanged by the third
+    assert os.stat(newest.path / "board.blocks" / closed.name).st_ino == os.stat(closed).st_ino
     assert os.stat(newest.path / "board.json").st_ino != os.stat(team.db).st_ino
+    assert [d.title for d in open_repository(newest.path / "board.json").snapshot().deals] == [
+        "open",
+        "won",
+    ]
 
 
 def test_rotation_keeps_the_newest_and_the_first_of_each_recent_day(personal: Store) -> None:
@@ -89,7 +91,9 @@ def test_funnel_backup_prints_the_name_and_lists_them(team: Store) -> None:
     assert name in team.ok("backup", "--list")
     listed = orjson.loads(team.ok("backup", "--list", "--json"))
     assert listed[-1]["name"] == name and listed[-1]["kind"] == "manual"
-    assert (team.db.parent / "backups" / name / "board.json").read_bytes() == team.db.read_bytes()
+    assert (
+        team.db.parent / "board.backups" / name / "board.json"
+    ).read_bytes() == team.db.read_bytes()
 
 
 def test_restore_puts_back_the_newest_and_keeps_what_it_replaced(team: Store) -> None:
@@ -104,15 +108,18 @@ def test_restore_puts_back_the_newest_and_keeps_what_it_replaced(team: Store) ->
     assert "kept as board.json." in result.stderr and ".before-restore" in result.stderr
     titles = [deal["title"] for deal in orjson.loads(team.ok("list", "--status", "all", "--json"))]
     assert titles == ["Acme", "Globex"]
-    assert {
-        k: v for k, v in files_of(team.db.parent).items() if not k.startswith("backups")
-    }.keys() == {k for k in good if not k.startswith("backups")}
+    assert _kinds_of(files_of(team.db.parent)) == _kinds_of(good)
     kept = [n for n in _names(team) if n.endswith(".before-restore")]
     undo = team.run("restore", kept[0], "--yes")
     assert undo.returncode == 0, undo.stderr
     titles = [deal["title"] for deal in orjson.loads(team.ok("list", "--status", "all", "--json"))]
     assert titles == ["Globex", "Initech"]
     assert team.run("doctor").returncode == 0
+
+
+def _kinds_of(files: dict[str, bytes]) -> set[str]:
+    """The store's files, block files named by their block alone (a restore writes anew)."""
+    return {re.sub(r"\.g\d+\.json$", "", k) for k in files if not k.startswith("board.backups")}
 
 
 def test_restore_asks_first_and_refuses_without_a_terminal(team: Store) -> None:
@@ -130,8 +137,7 @@ def test_a_snapshot_survives_the_store_being_overwritten_in_place(team: Store) -
     team.ok("add", "Acme")
     team.ok("add", "Globex", "--stage", "customer")
     team.ok("backup")
-    archive = team.db.with_name("board.archive") / "closed-00000.json"
-    for path in (team.db, archive):
+    for path in (team.db, block_file(team.db, "closed")):
         with open(path, "r+b") as handle:  # an editor or `>` writing into the file itself
             handle.truncate(40)
     assert team.run("list").returncode == 4
@@ -142,7 +148,7 @@ def test_a_snapshot_survives_the_store_being_overwritten_in_place(team: Store) -
 def test_a_damaged_snapshot_is_not_restored(team: Store) -> None:
     team.ok("add", "Acme")
     name = team.ok("backup").strip()
-    (team.db.parent / "backups" / name / "board.json").write_bytes(b"{broken")
+    (team.db.parent / "board.backups" / name / "board.json").write_bytes(b"{broken")
     before = team.db.read_bytes()
     result = team.run("restore", "--yes")
     assert result.returncode == 1 and "damaged too" in result.stderr
@@ -152,7 +158,7 @@ def test_a_damaged_snapshot_is_not_restored(team: Store) -> None:
 def test_a_snapshot_is_a_store_commands_can_open(team: Store) -> None:
     team.ok("add", "Acme")
     name = team.ok("backup").strip()
-    snapshot = team.db.parent / "backups" / name / "board.json"
+    snapshot = team.db.parent / "board.backups" / name / "board.json"
     assert not content_problems(StoreLayout(snapshot))
     assert "Acme" in team.ok("--db", str(snapshot), "list")
 
@@ -160,7 +166,7 @@ def test_a_snapshot_is_a_store_commands_can_open(team: Store) -> None:
 def test_a_planted_symlink_at_backups_is_never_written_through(team: Store, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    (team.db.parent / "backups").symlink_to(elsewhere)
+    (team.db.parent / "board.backups").symlink_to(elsewhere)
     team.ok("add", "Acme")
     team.ok("add", "Globex")  # the write goes on without its snapshot
     assert list(elsewhere.iterdir()) == []

@@ -101,7 +101,7 @@ DAMAGE: dict[str, Callable[[bytes], bytes]] = {
     "zero length": lambda raw: b"",
     "an array": lambda raw: b"[]",
     "null": lambda raw: b"null",
-    "invalid UTF-8": lambda raw: raw.replace(b'"deal 1"', b'"deal \xff\xfe"'),
+    "invalid UTF-8": lambda raw: raw.replace(b'"USD"', b'"US\xff\xfe"'),
     "a byte-order mark": lambda raw: b"\xef\xbb\xbf" + raw,
 }
 

@@ -12,7 +12,7 @@ import orjson
 import pytest
 
 from storage import open_repository
-from tests.storage.conftest import maker
+from tests.storage.conftest import block_file, maker
 from tests.team.conftest import Store, files_of
 
 
@@ -47,7 +47,8 @@ def _truncate(db: Path) -> None:
 
 
 def _bad_deal(db: Path) -> None:
-    db.write_bytes(db.read_bytes().replace(b'"value":"0.00"', b'"value":"lots"', 1))
+    block = block_file(db, "open")
+    block.write_bytes(block.read_bytes().replace(b'"value":"0.00"', b'"value":"lots"', 1))
 
 
 def _stale_temp(db: Path) -> None:
@@ -60,12 +61,11 @@ def _stale_lock(db: Path) -> None:
 
 
 def _twice(db: Path) -> None:
-    # Deal 2 in the main file and in the archive, whose stamp the main file recorded: no
-    # interrupted write explains it.
-    archive = db.with_name("board.archive") / "closed-00000.json"
-    line = next(line for line in archive.read_bytes().split(b"\n") if line.startswith(b'"2":'))
-    db.write_bytes(
-        db.read_bytes().replace(b'"deals":{\n', b'"deals":{\n' + line.rstrip(b",") + b",\n", 1)
+    # Deal 2 in the open block as well as in the closed one: no write ever leaves that.
+    closed, opened = block_file(db, "closed"), block_file(db, "open")
+    line = next(line for line in closed.read_bytes().split(b"\n") if line.startswith(b'"2":'))
+    opened.write_bytes(
+        opened.read_bytes().replace(b'"deals":{\n', b'"deals":{\n' + line.rstrip(b",") + b",\n", 1)
     )
 
 
@@ -82,7 +82,7 @@ PROBLEMS: dict[str, tuple[Callable[[Path], None], str, str]] = {
     "bad deal": (_bad_deal, "schema", "funnel restore"),
     "stale temp": (_stale_temp, "temp", "the next write removes it"),
     "stale lock note": (_stale_lock, "lock", "the next write clears it"),
-    "id twice": (_twice, "ids", "funnel restore"),
+    "id twice": (_twice, "schema ids", "funnel restore"),
     "group mode": (_group_mode, "permissions", "chmod 660"),
     "next id taken": (_next_id_taken, "ids", "funnel restore"),
 }
@@ -99,27 +99,35 @@ def test_each_problem_is_reported_with_its_fix(team: Store, name: str) -> None:
     assert code == 1 and report["healthy"] is False
     problems = report["problems"]
     assert isinstance(problems, list)
-    assert [p["check"] for p in problems] == [check], problems
+    assert [p["check"] for p in problems] == check.split(), problems
     assert fix in problems[0]["fix"]
     text = team.run("doctor")
-    assert text.returncode == 1 and "fix: " in text.stdout and "1 problem:" in text.stdout
+    assert (
+        text.returncode == 1
+        and "fix: " in text.stdout
+        and f"{len(check.split())} problem" in text.stdout
+    )
     assert files_of(team.db.parent) == before  # the doctor writes nothing
 
 
-def test_a_copy_left_by_an_interrupted_write_is_not_mistaken_for_damage(personal: Store) -> None:
+def test_a_block_left_by_an_interrupted_write_is_not_mistaken_for_damage(personal: Store) -> None:
     repo = open_repository(personal.db)
     repo.add(maker("Acme"))
     repo.add(maker("Globex", stage="customer"))
-    _twice(personal.db)
-    archive = personal.db.with_name("board.archive") / "closed-00000.json"
-    st = archive.stat()  # another stamp: what a write killed between its renames leaves
-    os.utime(archive, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    # What a write killed before its commit leaves: a block of the next generation, named by
+    # no manifest.
+    current = block_file(personal.db, "open")
+    stray = current.with_name("open-00000.g000009.json")
+    stray.write_bytes(current.read_bytes().replace(b"Acme", b"Acme (never committed)"))
+    stray.chmod(0o600)
     code, report = _doctor(personal)
     assert code == 1
     problems = report["problems"]
-    assert isinstance(problems, list) and [p["check"] for p in problems] == ["ids"]
+    assert isinstance(problems, list) and [p["check"] for p in problems] == ["temp"]
     assert "interrupted" in problems[0]["problem"] and "nothing is lost" in problems[0]["fix"]
     assert [d.title for d in open_repository(personal.db).snapshot().deals] == ["Acme", "Globex"]
+    repo.add(maker("Initech"))
+    assert not stray.exists() and _doctor(personal)[0] == 0
 
 
 def test_no_store_and_a_broken_config(personal: Store, tmp_path: Path) -> None:

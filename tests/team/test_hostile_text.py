@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from board import journey
-from board.deal import Deal, Event
+from board.deal import Deal, Event, EventKind
 from board.spend import Spend, Team
 from screens.deal_detail import DealDetail
 from storage import open_repository
@@ -44,6 +44,15 @@ def hostile_deal(deal_id: int, *, lost: bool) -> Deal:
     history = tuple(
         dataclasses.replace(event, by=f"x{ESC}", data={**event.data, "note": HOSTILE})
         for event in deal.history
+    )
+    # The handoff went past the qualification gate, with a hostile reason and criterion.
+    history = tuple(
+        dataclasses.replace(
+            event, data={**event.data, "override": True, "reason": HOSTILE, "missing": [HOSTILE]}
+        )
+        if event.kind is EventKind.HANDOFF
+        else event
+        for event in history
     )
     return dataclasses.replace(
         deal,
@@ -94,6 +103,9 @@ COMMANDS = [
     ("export", "--format", "jsonl"),
     ("spend", "list"),
     ("spend", "list", "--json"),
+    ("metrics", "--since", "2020-01-01", "--by", "source"),
+    ("metrics", "--since", "2020-01-01", "--by", "source", "--json"),
+    ("metrics", "--since", "2020-01-01", "--by", "owner"),
 ]
 
 
@@ -107,6 +119,18 @@ def test_the_cli_never_prints_control_or_bidi_characters(
     assert "pwned" in shown or "10.00" in shown  # the hostile text is there, defused
     found = RAW.search(shown)
     assert found is None, f"raw U+{ord(found.group()):04X} in {args}" if found else ""
+
+
+@pytest.mark.parametrize("name", ["page.md", "page.html"])
+def test_the_alignment_report_holds_no_control_characters(
+    planted: Store, tmp_path: Path, name: str
+) -> None:
+    result = planted.run("report", "--since", "2020-01-01", "-o", str(tmp_path / name))
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / name).read_text(encoding="utf-8")
+    assert "pwned" in page and "Handed off past the qualification gate" in page
+    found = RAW.search(page)
+    assert found is None, f"raw U+{ord(found.group()):04X} in {name}" if found else ""
 
 
 async def test_the_board_shows_it_literally(planted: Store) -> None:

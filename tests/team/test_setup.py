@@ -26,9 +26,9 @@ def test_umask_000_still_gives_a_personal_store_0700_and_0600(personal: Store) -
         result = personal.run(*args, preexec=wide_open)
         assert result.returncode == 0, result.stderr
     directory = personal.db.parent
-    snapshots = list((directory / "backups").iterdir())
+    snapshots = list((directory / "board.backups").iterdir())
     assert {s.name.rsplit(".", 1)[1] for s in snapshots} == {"auto", "manual"}
-    dirs = [directory, directory / "board.archive", directory / "backups", *snapshots]
+    dirs = [directory, directory / "board.blocks", directory / "board.backups", *snapshots]
     files = [path for path in directory.rglob("*") if path.is_file()]
     assert len(files) >= 6  # main, lock, archive, and the snapshots' copies
     assert {oct(mode(d)) for d in dirs} == {oct(0o700)}

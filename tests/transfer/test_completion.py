@@ -22,6 +22,9 @@ from tests.transfer.conftest import Funnel
 
 FUNNEL = shutil.which("funnel", path=str(Path(sys.executable).parent)) or "funnel"
 STAGES_TOML = """
+[qualification]
+criteria = ["budget", "need", "timeline"]
+
 [[stages]]
 key = "lead"
 team = "marketing"
@@ -117,6 +120,13 @@ def test_deal_ids_fit_the_command(store: Funnel, shell: str) -> None:
 
 
 @pytest.mark.parametrize("shell", SHELLS)
+def test_criteria_not_yet_typed(store: Funnel, shell: str) -> None:
+    assert values(store.env, shell, "funnel qualify 1 ") == ["budget", "need", "timeline"]
+    assert values(store.env, shell, "funnel qualify 1 need ") == ["budget", "timeline"]
+    assert values(store.env, shell, "funnel qualify ") == ["1", "2"]
+
+
+@pytest.mark.parametrize("shell", SHELLS)
 def test_transfer_options(store: Funnel, shell: str) -> None:
     assert values(store.env, shell, "funnel export --format ") == ["csv", "json", "jsonl"]
     assert values(store.env, shell, "funnel export --status ") == ["open", "won", "lost", "all"]
@@ -135,6 +145,8 @@ def test_the_store_named_by_db_is_used_with_its_home_expanded(
 
 
 def test_a_store_busy_with_a_long_write_does_not_hold_up_the_shell(store: Funnel) -> None:
+    config = Path(store.env["FUNNEL_CONFIG"])
+    config.write_text(config.read_text() + "lock_timeout = 60\n")
     lock = os.open(store.db.with_name(store.db.name + ".lock"), os.O_RDWR)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)  # as a writer holds it (an import of 100k rows)
@@ -143,4 +155,5 @@ def test_a_store_busy_with_a_long_write_does_not_hold_up_the_shell(store: Funnel
         waited = time.monotonic() - start
     finally:
         os.close(lock)
-    assert waited < 3, f"TAB waited {waited:.1f} s for the store (lock timeout is 5 s)"
+    # Waiting for the lock would take its whole timeout: a minute, far beyond this bound.
+    assert waited < 30, f"TAB waited {waited:.1f} s for the store (lock timeout is 60 s)"

@@ -174,11 +174,14 @@ async def until(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 
 
 
 async def loaded(pilot: Pilot[None]) -> BoardScreen:
-    """Wait for the first read of the store; returns the board screen."""
+    """Wait for the store to be read whole (open deals, then closed ones); the board screen."""
     app = pilot.app
     assert isinstance(app, FunnelApp)
     await until(
-        pilot, lambda: any(isinstance(s, BoardScreen) and s.loaded for s in app.screen_stack)
+        pilot,
+        lambda: any(
+            isinstance(s, BoardScreen) and s.loaded and s.complete for s in app.screen_stack
+        ),
     )
     await pilot.pause()
     return board_of(app)
