@@ -39,6 +39,7 @@ DEAL_ACTIONS = {
     "edit",
     "move(-1)",
     "move(1)",
+    "qualify",
     "accept",
     "win",
     "lose",

@@ -189,3 +189,21 @@ async def test_a_click_on_a_key_in_the_key_bar_runs_it(board_store: Path) -> Non
         keys = screen_text(app).splitlines()[-1]
         await pilot.click(KeyBar, offset=(keys.index("a Add") + 1, 0))
         await until(pilot, lambda: "Add a deal" in screen_text(app))
+
+
+def test_the_help_lists_every_key_about_a_deal_under_deals() -> None:
+    from textual.binding import Binding
+
+    from screens.board_keys import BOARD_BINDINGS
+    from screens.board_view import BoardView
+    from screens.help_screen import board_help
+
+    sections = dict(
+        board_help(
+            [b for b in BoardView.BINDINGS if isinstance(b, Binding)],
+            [b for b in BOARD_BINDINGS if isinstance(b, Binding)],
+        )
+    )
+    deals = [keys for keys, _ in sections["Deals"]]
+    assert {"Q", "A", "W", "X", "c"} <= set(deals)
+    assert deals.index("L / shift+→") < deals.index("Q") < deals.index("A")
