@@ -71,6 +71,19 @@ async def test_each_dialog_shows_its_own_keys(board_store: Path) -> None:
         assert "y Yes" in last_line(app) and "n No" in last_line(app)
 
 
+async def test_the_criteria_picker_shows_its_own_keys(board_store: Path) -> None:
+    from screens.app import FunnelApp
+    from tests.tui.test_qualification import team_app
+
+    app: FunnelApp = team_app(board_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("3", "Q")
+        await until(pilot, lambda: "Which criteria" in screen_text(app))
+        keys = last_line(app)
+        assert "space Tick" in keys and "enter Save" in keys and "esc Cancel" in keys, keys
+
+
 async def test_e_in_the_detail_view_opens_the_edit_form(board_store: Path) -> None:
     app = make_app(board_store)
     async with app.run_test(size=(80, 24)) as pilot:
