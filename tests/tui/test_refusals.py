@@ -49,6 +49,7 @@ async def refusal(app: FunnelApp, store: Path, *keys: str) -> str:
         (("4", "j", "A"), ("accept", "5")),  # accepted already
         (("5", "X"), ("lost", "7", "--reason", "x")),  # won: reopen it first
         (("5", "H"), ("move", "7", "purchase")),
+        (("Q",), ("qualify", "1", "budget")),  # the team has agreed no criteria
     ],
 )
 async def test_a_refused_action_says_what_the_command_line_says(
