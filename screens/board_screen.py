@@ -36,7 +36,7 @@ from storage.repository import Repository
 
 
 class BoardScreen(BoardSync):
-    """The pipeline board with its side panel, filter line and footer."""
+    """The pipeline board with its side panel, filter line and key bar."""
 
     BINDINGS = BOARD_BINDINGS
 

@@ -419,7 +419,7 @@ class BoardSync(Screen[None]):
 
     @on(BoardView.Selected)
     def _selection_changed(self) -> None:
-        # After the frame: the footer rebuilds itself, which must not delay the cursor.
+        # After the frame: the key bar rebuilds itself, which must not delay the cursor.
         self.call_after_refresh(self.refresh_keys)
 
     def key_applies(self, action: str, parameters: tuple[object, ...]) -> bool:
