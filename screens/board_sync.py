@@ -332,6 +332,15 @@ class BoardSync(Screen[None]):
             self._side_due = True
             self.call_after_refresh(self._draw_side)
 
+    def on_screen_resume(self) -> None:
+        """Back on top after a dialog: redraw what the dialog may have taken with it.
+
+        Textual runs an after-refresh callback after the frame of the screen on top; a
+        dialog that closes before its next frame drops the callbacks it was holding.
+        """
+        self._side_due = False
+        self._show_side()
+
     def _draw_side(self) -> None:
         self._side_due = False
         if self.is_attached:
