@@ -14,7 +14,7 @@ from board.metrics_window import window_text
 from board.money import money_display
 from board.stages import Pipeline
 from board.targets import MONEY_TARGETS, TARGET_LABELS, TargetProgress
-from board.text import printable
+from board.text import counted, printable
 
 UNDEFINED = "—"
 VERDICT_GLYPHS = {"below": "↓ below", "within": "✓ within", "above": "↑ above"}
@@ -121,7 +121,11 @@ def metrics_report(metrics: Metrics, pipeline: Pipeline) -> str:
                     _share(m.sales_spend_pct, SALES_GUIDANCE),
                 ),
                 ("CAC", money_text_or_dash(m.cac, cur), "spend per deal won"),
-                ("CLV", money_text_or_dash(m.clv, cur), f"{m.customers_to_date} customers to date"),
+                (
+                    "CLV",
+                    money_text_or_dash(m.clv, cur),
+                    f"{counted(m.customers_to_date, 'customer')} to date",
+                ),
                 ("CLV : CAC", number_text(m.clv_to_cac), ""),
             ],
         ),
@@ -194,9 +198,9 @@ def groups_lines(rows: tuple[GroupRow, ...], dimension: str, currency: str) -> l
         else:
             spend = (row.spend, row.cpl, row.cac)
             table.append((*cells, *(money_text_or_dash(a, currency) for a in spend)))
-        for what, counted in (("rejected", row.reject_reasons), ("lost", row.lost_reasons)):
-            if counted:
-                listed = "; ".join(f"{printable(r)} ×{n}" for r, n in counted.items())
+        for what, tally in (("rejected", row.reject_reasons), ("lost", row.lost_reasons)):
+            if tally:
+                listed = "; ".join(f"{printable(r)} ×{n}" for r, n in tally.items())
                 reasons.append(f"  {name} {what}: {listed}")
     lines = _aligned(table, right=set(range(1, len(head))))
     return lines + (["", *reasons] if reasons else [])

@@ -126,6 +126,11 @@ def clean_tag(raw: str) -> str:
     return text
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 deal``, ``2 deals``, ``1,200 customers``: a count with its noun agreeing."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def cell_width(text: str) -> int:
     """How many terminal cells ``text`` takes: wide (CJK, most emoji) 2, combining marks 0."""
     if text.isascii():

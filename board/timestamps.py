@@ -100,3 +100,13 @@ def age_text(seconds: float) -> str:
     if days < 730:
         return f"{days // 7}w"
     return f"{days // 365}y"
+
+
+def moment_text(moment: datetime | None, now: datetime) -> str:
+    """A moment for people, as the board and the CLI both show it: ``2026-11-20 14:30 UTC
+    (3d ago)``, ``(just now)`` under a minute, ``—`` when there is none."""
+    if moment is None:
+        return "—"
+    seconds = (now - moment).total_seconds()
+    ago = "just now" if seconds < 60 else f"{age_text(seconds)} ago"
+    return f"{moment:%Y-%m-%d %H:%M} UTC ({ago})"

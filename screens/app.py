@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import PurePath
 from typing import ClassVar
 
+from textual.actions import parse
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -69,6 +70,10 @@ class FunnelApp(App[None]):
                 continue
             if binding.action in {"app.quit", "app.command_palette", "command_palette"}:
                 continue
+            _, name, _ = parse(binding.action)
+            handler = getattr(node, f"action_{name}", None)
+            if not getattr(handler, "__module__", "").startswith("screens."):
+                continue  # Textual's own keys (Focus Next, Copy…): not the board's actions
             seen.add(binding.action)
             key = KEY_NAMES.get(binding.key, binding.key)
             # Keys grouped in the footer share a short description; the tooltip tells them apart.

@@ -5,26 +5,28 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from collections.abc import Callable
-from typing import ClassVar
 
-from textual import on, work
-from textual.binding import Binding, BindingType
+from textual import events, on, work
+from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.widgets import Input
 
 from board import journey, qualifying
 from board.deal import Deal, DealChanges, DealDraft, Status
-from board.errors import FunnelError, RuleViolation
+from board.edit_merge import MergedEdit, changes_of, merge_edit
+from board.errors import Conflict, FunnelError, RuleViolation
 from board.metrics import compute_metrics
 from board.qualification import criteria_met, gate_refusal
 from board.spend import Spend
-from board.stages import Pipeline
 from board.targets import TargetProgress, month_of, target_progress
 from board.text import printable
+from screens.board_keys import BOARD_BINDINGS, deal_key_applies, move_target
 from screens.board_sync import BoardSync
 from screens.board_view import BoardView
 from screens.deal_filter import DealFilter
-from screens.store_writer import Intent, WriteJob
+from screens.key_bar import KeyBar
+from screens.status_line import StatusLine
+from screens.store_writer import Intent, StaleWrite, WriteJob
 from screens.target_gauges import TargetGauges
 from screens.undo_log import Transition, refuse_if_changed, reverse
 from storage.repository import Repository
@@ -32,67 +34,11 @@ from storage.repository import Repository
 # The dialogs, the detail and the help screen are imported where they open: none of them is
 # on the first frame, and importing them all up front delays it.
 
-_MOVE = Binding.Group("Move deal ")  # the footer sets no space after a group's label
-_SELECTED = {"detail", "edit", "delete"}
-
-
-def move_target(pipeline: Pipeline, stage: str, step: int) -> str | None:
-    """The stage one step left or right, if any; from the unknown-stage lane (right of the
-    board) a step left goes to the last open stage."""
-    if stage not in pipeline:
-        return pipeline.keys[-2] if step < 0 else None
-    index = pipeline.index(stage) + step
-    return pipeline.keys[index] if 0 <= index < len(pipeline.keys) else None
-
 
 class BoardScreen(BoardSync):
-    """The pipeline board with its side panel, filter line and footer."""
+    """The pipeline board with its side panel, filter line and key bar."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "detail", "Detail", tooltip="Show every field and the history"),
-        Binding("a", "add", "Add", tooltip="Add a deal"),
-        Binding("e", "edit", "Edit", tooltip="Edit the selected deal"),
-        Binding(
-            "H,shift+left",
-            "move(-1)",
-            "Move deal back",
-            group=_MOVE,
-            tooltip="Move the deal one stage back (out of sales: a rejection)",
-        ),
-        Binding(
-            "L,shift+right",
-            "move(1)",
-            "Move deal on",
-            group=_MOVE,
-            tooltip="Move the deal one stage on (into sales: the handoff)",
-        ),
-        Binding(
-            "Q",
-            "qualify",
-            "Qualify",
-            tooltip="Tick the agreed qualification criteria the deal meets",
-        ),
-        Binding("A", "accept", "Accept", tooltip="Accept the handoff: sales takes the deal"),
-        Binding("W", "win", "Won", tooltip="Mark the deal won"),
-        Binding("X", "lose", "Lost", tooltip="Mark the deal lost, saying why"),
-        Binding("d", "delete", "Delete", tooltip="Delete the deal (asks first)"),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            tooltip="Filter as you type: title, company, owner, source, tags",
-        ),
-        Binding("m", "mine", "Mine", tooltip="Show only my deals, or everyone's again"),
-        Binding("o", "owner", "Owner", tooltip="Show one owner's deals"),
-        Binding("escape", "clear", "Clear", tooltip="Clear the filter and the owner"),
-        Binding("u", "undo", "Undo", tooltip="Undo my last change"),
-        Binding("U", "redo", "Redo", tooltip="Redo what I undid"),
-        Binding("r", "reload", "Reload", tooltip="Read the store again now"),
-        Binding("s", "side_panel", "Panel", tooltip="Show or hide the side panel"),
-        Binding("w", "window", "Window", tooltip="Cycle the metrics window: 30 d, 90 d, 1 y, all"),
-        Binding("question_mark", "help", "Help", tooltip="Show every key"),
-        Binding("q", "app.quit", "Quit", tooltip="Quit funnel"),
-    ]
+    BINDINGS = BOARD_BINDINGS
 
     def refresh_metrics(self) -> None:
         """The window's metrics, and this calendar month's progress toward the team targets."""
@@ -126,47 +72,96 @@ class BoardScreen(BoardSync):
         except NoMatches:
             return None
 
+    def _problem(self, exc: FunnelError, stamp: tuple[int, ...]) -> None:
+        """A store that cannot be read says so where "loading…" was, and offers no Add."""
+        super()._problem(exc, stamp)
+        if not self.loaded and self.is_attached:
+            self.query_one(StatusLine).problem = "cannot read the store (r tries again)"
+            self._status()
+            self.refresh_bindings()
+
+    @property
+    def unreadable(self) -> bool:
+        """Whether the store could not be read and nothing was ever shown from it."""
+        return not self.loaded and bool(self.query_one(StatusLine).problem)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys that cannot apply to the selected deal are hidden and do nothing."""
+        """Every key works once the board is built; one that cannot apply says why."""
         if not self.built:
             return action in {"help", "quit"}  # the board is not there yet
-        deal = self.selected
-        pipeline = self.settings.pipeline
-        if action in _SELECTED:
-            return deal is not None
-        if action == "move":
-            if deal is None or not deal.is_open or not isinstance(parameters[0], int):
-                return False
-            return move_target(pipeline, deal.stage, parameters[0]) is not None
-        if action == "accept":
-            return deal is not None and deal.awaiting_acceptance
-        if action == "qualify":
-            return deal is not None and deal.is_open and self.settings.qualification.gated
-        if action == "win":
-            return (
-                deal is not None
-                and deal.is_open
-                and deal.stage in pipeline
-                and pipeline.is_sales(deal.stage)
-            )
-        if action == "lose":
-            return deal is not None and deal.is_open
+        return True
+
+    def key_applies(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """Keys that cannot apply to the selected deal are left off the key bar."""
+        if not self.built:
+            return action in {"help", "quit"}
+        if self.unreadable:
+            return action in {"help", "quit", "reload", "side_panel"}
+        if self.focused is self._filter_input():
+            return action == "clear"  # every other key is a letter of the filter
         if action == "undo":
             return self.undo_log.can_undo
         if action == "redo":
             return self.undo_log.can_redo
         if action == "clear":
             return self.deal_filter.active or self._filter_input().has_class("-shown")
-        return True
+        return deal_key_applies(
+            action, parameters, self.selected, self.settings.pipeline, self.settings.qualification
+        )
+
+    def _chosen(self, doing: str) -> Deal | None:
+        """The selected deal, or None after saying there is none to act on."""
+        deal = self.selected
+        if deal is None:
+            column = self.query_one(BoardView).columns[self.query_one(BoardView).active]
+            self.notify(
+                f"There is no deal to {doing} here: {printable(column.stage.label)} shows none.",
+                title=f"Cannot {doing}",
+                severity="warning",
+                markup=False,
+            )
+        return deal
+
+    def _refused(self, doing: str, attempt: Callable[[], object]) -> bool:
+        """Try a rule without keeping the result; say why (in the CLI's words) if it refuses."""
+        try:
+            attempt()
+        except FunnelError as exc:
+            self._fail(doing, exc)
+            return True
+        return False
+
+    def submit(
+        self,
+        job: WriteJob,
+        shown: Deal | None = None,
+        deal_id: int | None = None,
+        removed: bool = False,
+    ) -> None:
+        """Queue a write; the panel's figures move with the card, not a store read later."""
+        super().submit(job, shown, deal_id, removed)
+        if shown is not None or removed:
+            self.refresh_metrics()
 
     def _filter_input(self) -> Input:
         return self.query_one("#filter", Input)
 
     def _fail(self, doing: str, exc: FunnelError) -> None:
+        """Say why an action was refused, in the words the command line uses."""
         self.notify(str(exc), title=f"Cannot {doing}", severity="error", markup=False)
 
-    def _change(self, deal: Deal, label: str, apply: Callable[[Deal], Deal]) -> None:
-        """Apply a rule now, show the result, and write it behind (refused if the deal moved on)."""
+    def _change(
+        self,
+        deal: Deal,
+        label: str,
+        apply: Callable[[Deal], Deal],
+        on_conflict: Callable[[Deal, Deal], None] | None = None,
+    ) -> None:
+        """Apply a rule now, show the result, and write it behind (refused if the deal moved on).
+
+        ``on_conflict(mine, fresh)`` is called when the deal changed meanwhile, with the deal
+        as this person would have written it and as the store holds it now.
+        """
         try:
             after = apply(deal)
         except FunnelError as exc:
@@ -174,12 +169,21 @@ class BoardScreen(BoardSync):
             return
 
         def write(repository: Repository) -> Transition:
-            stored = repository.change(
-                deal.id, lambda _current: after, expected_version=deal.version
-            )
+            try:
+                stored = repository.change(
+                    deal.id, lambda _current: after, expected_version=deal.version
+                )
+            except Conflict as exc:
+                if on_conflict is not None:
+                    raise StaleWrite(str(exc), repository.get(deal.id)) from exc
+                raise
             return Transition(label, deal.id, deal, stored)
 
-        self.submit(WriteJob(label, write), shown=after, deal_id=deal.id)
+        def conflicted(exc: Conflict) -> None:
+            if on_conflict is not None and isinstance(exc, StaleWrite):
+                on_conflict(after, exc.fresh)
+
+        self.submit(WriteJob(label, write, on_conflict=conflicted), shown=after, deal_id=deal.id)
 
     # Deals -------------------------------------------------------------------------------
 
@@ -187,18 +191,36 @@ class BoardScreen(BoardSync):
         """Every field and the history of the deal."""
         from screens.deal_detail import DealDetail
 
-        if (deal := self.selected) is not None:
+        if (deal := self._chosen("show")) is not None:
             self.app.push_screen(
-                DealDetail(deal, self.settings.pipeline, self.clock(), self.settings.qualification)
+                DealDetail(deal, self.settings.pipeline, self.clock(), self.settings.qualification),
+                lambda edit: self._edit_from_detail(deal.id) if edit else None,
             )
+
+    def _edit_from_detail(self, deal_id: int) -> None:
+        if (shown := self.selected) is not None and shown.id == deal_id:
+            self.action_edit()
 
     def action_add(self) -> None:
         """The add form; the new deal lands in the stage of the cursor."""
         from screens.deal_form import DealForm
 
+        if self.unreadable:
+            self.notify(
+                "The store cannot be read, so nothing can be added to it. Fix or restore"
+                " the file (funnel doctor says how), then press r.",
+                title="Cannot add",
+                severity="error",
+            )
+            return
+        pipeline = self.settings.pipeline
         stage: str | None = self.query_one(BoardView).active_stage
-        if stage not in self.settings.pipeline:
+        if stage not in pipeline:
             stage = None  # the unknown-stage lane takes no new deals: the first stage does
+        elif stage == pipeline.customer.key:
+            # A deal added as a customer is won at once: offer the last open stage instead
+            # (the form still lets the person choose Customer, with a value).
+            stage = pipeline.keys[pipeline.index(stage) - 1]
 
         def added(draft: DealDraft | None) -> None:
             if draft is None:
@@ -226,11 +248,14 @@ class BoardScreen(BoardSync):
 
     def action_edit(self) -> None:
         """The edit form for the deal."""
-        from screens.deal_form import DealForm
 
-        deal = self.selected
-        if deal is None:
-            return
+        deal = self._chosen("edit")
+        if deal is not None:
+            self._edit(deal)
+
+    def _edit(self, deal: Deal, merged: MergedEdit | None = None) -> None:
+        """The edit form on ``deal``; after a conflict, with the person's changes carried over."""
+        from screens.deal_form import DealForm
 
         def edited(draft: DealDraft | None) -> None:
             if draft is None:
@@ -246,25 +271,53 @@ class BoardScreen(BoardSync):
                 notes=draft.notes,
             )
             self._change(
-                deal, "edit", lambda d: journey.edit(d, changes, by=self.user, now=self.clock())
+                deal,
+                "edit",
+                lambda d: journey.edit(d, changes, by=self.user, now=self.clock()),
+                on_conflict=lambda mine, fresh: self._edit(
+                    fresh, merge_edit(deal, changes_of(mine), fresh)
+                ),
             )
 
         self.app.push_screen(
-            DealForm(self.settings, self.user, self.clock, deal, blink=self.blink), edited
+            DealForm(self.settings, self.user, self.clock, deal, blink=self.blink, merged=merged),
+            edited,
         )
 
     def action_move(self, step: int) -> None:
         """One stage back or on; crossing the handoff line asks for a note or a reason."""
         from screens.text_prompt import TextPrompt
 
-        deal = self.selected
+        deal = self._chosen("move")
         if deal is None:
             return
         pipeline = self.settings.pipeline
-        target = move_target(pipeline, deal.stage, step)
-        if target is None:
-            return
         known = deal.stage in pipeline  # from the unknown-stage lane: a plain move
+        target = move_target(pipeline, deal.stage, step)
+        if target is None and deal.is_open:
+            last = "first" if step < 0 else "last"
+            where = (
+                f"{pipeline.get(deal.stage).label}, the {last} stage"
+                if known
+                else "a stage the settings no longer have, right of the last one"
+            )
+            self._fail(
+                "move",
+                RuleViolation(
+                    f"deal {deal.id} is in {where};"
+                    f" there is no stage {'before' if step < 0 else 'after'} it"
+                ),
+            )
+            return
+        if target is None:
+            target = deal.stage  # a closed deal: the journey says why it cannot move
+        if self._refused(
+            "move",
+            lambda: journey.move(
+                deal, target, pipeline=pipeline, by=self.user, now=self.clock(), reason="-"
+            ),
+        ):
+            return
         from_sales = known and pipeline.is_sales(deal.stage)
         to_sales = known and pipeline.is_sales(target)
         label = "win" if target == pipeline.customer.key else "move"
@@ -347,9 +400,12 @@ class BoardScreen(BoardSync):
         """Tick the criteria the deal meets (one change, one version)."""
         from screens.qualification_picker import QualificationPicker
 
-        deal = self.selected
         rules = self.settings.qualification
-        if deal is None or not rules.gated:
+        if not rules.gated:
+            self._refused("qualify", lambda: rules.check(()))  # says how to agree on some
+            return
+        deal = self._chosen("qualify")
+        if deal is None:
             return
 
         def picked(met: frozenset[str] | None) -> None:
@@ -371,14 +427,14 @@ class BoardScreen(BoardSync):
 
     def action_accept(self) -> None:
         """Sales accepts the handoff."""
-        if (deal := self.selected) is not None:
+        if (deal := self._chosen("accept")) is not None:
             self._change(
                 deal, "accept", lambda d: journey.accept(d, by=self.user, now=self.clock())
             )
 
     def action_win(self) -> None:
         """The deal is won: it moves to the customer column."""
-        if (deal := self.selected) is not None:
+        if (deal := self._chosen("win")) is not None:
             self._change(
                 deal,
                 "win",
@@ -391,8 +447,12 @@ class BoardScreen(BoardSync):
         """The deal is lost: pick or type why; it leaves the board."""
         from screens.lost_reason_picker import LostReasonPicker
 
-        deal = self.selected
+        deal = self._chosen("lose")
         if deal is None:
+            return
+        if self._refused(
+            "lose", lambda: journey.lose(deal, by=self.user, now=self.clock(), reason="-")
+        ):
             return
 
         def lost(reason: str | None) -> None:
@@ -411,7 +471,7 @@ class BoardScreen(BoardSync):
         """Delete the deal after a confirmation (undo brings it back)."""
         from screens.confirm_dialog import ConfirmDialog
 
-        deal = self.selected
+        deal = self._chosen("delete")
         if deal is None:
             return
 
@@ -432,6 +492,39 @@ class BoardScreen(BoardSync):
                 yes="Delete",
             ),
             confirmed,
+        )
+
+    def action_closed(self) -> None:
+        """Won and lost deals: find one and reopen it onto the board."""
+        from screens.closed_deals import ClosedDeals
+
+        if not self.complete:
+            # The first read takes the open deals only; the closed ones follow in the next.
+            self.notify(
+                "The won and lost deals are still being read; press c again in a moment.",
+                title="Closed deals",
+                severity="warning",
+            )
+            return
+
+        def chosen(deal_id: int | None) -> None:
+            deal = self.deals.get(deal_id) if deal_id is not None else None
+            if deal is None:
+                return
+            pipeline = self.settings.pipeline
+            self._change(
+                deal,
+                "reopen",
+                lambda d: journey.reopen(d, pipeline=pipeline, by=self.user, now=self.clock()),
+            )
+            stage = pipeline.get(journey.last_open_stage(deal, pipeline)).label
+            self.notify(f"Reopened deal {deal.id} in {stage}. u undoes it.", markup=False)
+
+        self.app.push_screen(
+            ClosedDeals(
+                list(self.deals.values()), self.settings.pipeline, self.clock(), blink=self.blink
+            ),
+            chosen,
         )
 
     def action_undo(self) -> None:
@@ -474,6 +567,14 @@ class BoardScreen(BoardSync):
         field.focus()
         self.refresh_keys()
 
+    @on(events.DescendantFocus, "#filter")
+    @on(events.DescendantBlur, "#filter")
+    def _typing_changed(self) -> None:
+        """While the filter line has the focus, letters are text: the key bar says so."""
+        typing = self.focused is self._filter_input()
+        self.query_one(KeyBar).hints = (("enter", "Done"),) if typing else ()
+        self.refresh_bindings()
+
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
         self._set_filter(dataclasses.replace(self.deal_filter, text=event.value))
@@ -488,6 +589,9 @@ class BoardScreen(BoardSync):
         owner_changed = deal_filter.owner != self.deal_filter.owner
         self.deal_filter = deal_filter
         self._render_board()
+        # The count in the status line changes with the board, in the same frame: drawn a
+        # frame later it said "24 open" over an empty board for as long as that frame took.
+        self._status()
         self.refresh_keys()
         if owner_changed:
             self.refresh_metrics()  # metrics follow the owner, not the typed filter
@@ -527,10 +631,17 @@ class BoardScreen(BoardSync):
 
     def action_side_panel(self) -> None:
         """Show or hide the side panel."""
-        self.panel_wanted = not self.panel_wanted
-        self._show_panel()
-        if self.panel_wanted and not self.query_one("#side-panel").display:
-            self.notify("The side panel needs a terminal at least 100 columns wide.")
+        shown = self.fitted.panel > 0
+        if not shown and not self.fitted.panel_fits:
+            self.notify(
+                "The side panel needs a wider terminal: it would leave the columns too narrow."
+                " Widen the window, or keep working without it.",
+                title="No room for the panel",
+                severity="warning",
+            )
+            return
+        self.panel_wanted = not shown
+        self.fit_layout()
 
     def action_window(self) -> None:
         """The next metrics window: 30 d, 90 d, 1 y, all."""

@@ -17,17 +17,19 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from board.deal import Deal
 from board.errors import Conflict, FunnelError, StoreLocked
 from board.metrics import Metrics, compute_metrics
 from board.settings import Settings
 from board.spend import Spend
+from screens.board_layout import BoardLayout, board_layout
 from screens.board_view import BoardView
 from screens.column_data import ColumnData, build_columns, unknown_lane
 from screens.deal_filter import DealFilter
 from screens.deal_list import DealList
+from screens.key_bar import KeyBar
 from screens.side_panel import SidePanel, metrics_window
 from screens.status_line import StatusLine
 from screens.store_writer import Intent, StoreWriter, WriteJob
@@ -57,10 +59,6 @@ WINDOWS: tuple[tuple[int | None, str], ...] = (
     (None, "all time"),
 )
 """What ``w`` cycles through: days back from now (None: since the first deal) and a label."""
-PANEL_WIDTH = 30
-"""Columns the side panel takes (as in board_screen.tcss)."""
-PANEL_MIN_WIDTH = 100
-"""Below this many columns the side panel hides itself to leave room for the board."""
 
 EMPTY_TEXT = (
     "No deals yet.\n\n"
@@ -97,7 +95,10 @@ class BoardSync(Screen[None]):
         """Whether the board and its panel are mounted (they come after the first frame)."""
         self.deal_filter = DealFilter()
         self.undo_log = UndoLog()
-        self.panel_wanted = True
+        self.panel_wanted: bool | None = None
+        """The person's choice with ``s`` (None: shown when the columns keep their room)."""
+        self.fitted = BoardLayout((), 0, panel_fits=False)
+        """How the width is shared now (see `screens.board_layout`)."""
         days = settings.metrics_window_days
         self.windows = (
             WINDOWS
@@ -133,7 +134,12 @@ class BoardSync(Screen[None]):
         filter_input = Input(placeholder="filter: title, company, owner, source, tags", id="filter")
         filter_input.cursor_blink = self.blink
         yield filter_input
-        yield Footer(compact=True)
+        yield KeyBar(
+            pinned=("s", "question_mark", "q"),
+            trailing=("1",),  # the stage numbers matter less than the deal's keys
+            applies=self.key_applies,
+            id="keys",
+        )
 
     def on_mount(self) -> None:
         self._status()
@@ -155,9 +161,7 @@ class BoardSync(Screen[None]):
             deal_list.rules = self.settings.qualification
         self.built = True
         board.focus()
-        panel = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
-        board.fit_columns(self.app.size.width - (PANEL_WIDTH if panel else 0))
-        self._show_panel()
+        self.fit_layout()
         self.refresh_bindings()
         # Read once the board is on screen: parsing a big store must not delay the picture.
         self.call_after_refresh(self._first_read)
@@ -305,6 +309,8 @@ class BoardSync(Screen[None]):
             else None
         )
         board.show(self._columns, now, self.settings.handoff_sla_hours, keep, stages, lane)
+        if len(self.fitted.columns) != len(pipeline.stages) + board.lane_shown:
+            self.fit_layout()  # the unknown-stage lane came or went: it needs a column's room
         shown = (
             self._columns
             if not self.deal_filter.active
@@ -326,6 +332,15 @@ class BoardSync(Screen[None]):
             self._side_due = True
             self.call_after_refresh(self._draw_side)
 
+    def on_screen_resume(self) -> None:
+        """Back on top after a dialog: redraw what the dialog may have taken with it.
+
+        Textual runs an after-refresh callback after the frame of the screen on top; a
+        dialog that closes before its next frame drops the callbacks it was holding.
+        """
+        self._side_due = False
+        self._show_side()
+
     def _draw_side(self) -> None:
         self._side_due = False
         if self.is_attached:
@@ -336,10 +351,14 @@ class BoardSync(Screen[None]):
         if not self.built:
             return
         panel = self.query_one(SidePanel)
-        panel.display = self.panel_wanted and self.app.size.width >= PANEL_MIN_WIDTH
+        panel.display = self.fitted.panel > 0
         if panel.display and self.loaded:
             panel.show(
-                self._columns, self.clock(), self.settings.handoff_sla_hours, self.settings.currency
+                self._columns,
+                self.clock(),
+                self.settings.handoff_sla_hours,
+                self.settings.currency,
+                searched=bool(self.deal_filter.text.strip()),
             )
 
     def refresh_metrics(self) -> None:
@@ -390,17 +409,35 @@ class BoardSync(Screen[None]):
         )
 
     def on_resize(self) -> None:
-        """The panel hides on narrow terminals."""
+        """Share the new width between the columns and the panel."""
+        self.fit_layout()
+
+    def fit_layout(self) -> None:
+        """Every column whole and the panel beside them, never over them."""
+        if not self.built:
+            return
+        board = self.query_one(BoardView)
+        stages = len(self.settings.pipeline.stages) + board.lane_shown
+        self.fitted = board_layout(self.app.size.width, stages, self.panel_wanted)
+        board.fit_columns(self.fitted.columns)
+        # The empty board's message sits over the columns, its margins inside them.
+        self.query_one("#empty").styles.width = max(self.fitted.board - 8, 20)
+        if self.fitted.panel:
+            self.query_one(SidePanel).styles.width = self.fitted.panel
         self._show_panel()
 
     @on(BoardView.Selected)
     def _selection_changed(self) -> None:
-        # After the frame: the footer rebuilds itself, which must not delay the cursor.
+        # After the frame: the key bar rebuilds itself, which must not delay the cursor.
         self.call_after_refresh(self.refresh_keys)
 
+    def key_applies(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """Whether a key does something for the selected deal (the key bar shows only those)."""
+        return True
+
     def refresh_keys(self) -> None:
-        """Refresh the footer, but only when a key became (un)available: it rebuilds itself."""
-        available = tuple(self.check_action(action, parameters) for action, parameters in _CHECKED)
+        """Refresh the key bar, but only when a key became (un)available."""
+        available = tuple(self.key_applies(action, parameters) for action, parameters in _CHECKED)
         if available != self._available:
             self._available = available
             self.refresh_bindings()
@@ -492,6 +529,8 @@ class BoardSync(Screen[None]):
             title = "Changed by someone else"
             if job.source is not None:
                 self.undo_log.forget(job.source)
+            if job.on_conflict is not None:
+                self.call_after_refresh(job.on_conflict, exc)
         elif isinstance(exc, StoreLocked):
             title = "Store busy: not saved"
         else:

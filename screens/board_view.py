@@ -8,21 +8,19 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, HorizontalScroll, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
 from board.deal import Deal
 from board.stages import Pipeline, Team
+from screens.board_layout import HANDOFF_WIDTH
 from screens.column_data import UNKNOWN_STAGE, ColumnData
 from screens.deal_list import DealList
 from screens.stage_column import StageColumn
 
 _JUMP = Binding.Group("Stage")
-MIN_COLUMN = 16
-"""Narrowest column, border included; narrower terminals scroll the board sideways."""
-HANDOFF_WIDTH = 3
 
 
 class HandoffLine(Static):
@@ -32,8 +30,12 @@ class HandoffLine(Static):
         self.update(Content("\n".join("⇢ HANDOFF ⇢")))
 
 
-class BoardView(HorizontalScroll, can_focus=True):
-    """All columns with one cursor; arrows and h/j/k/l move it, 1-9 jump to a stage."""
+class BoardView(Horizontal, can_focus=True):
+    """All columns with one cursor; arrows and h/j/k/l move it, 1-9 jump to a stage.
+
+    It never scrolls sideways: the board screen gives every column its width (see
+    `screens.board_layout`), so all stages are always in view.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left,h", "column(-1)", "Prev stage", show=False),
@@ -71,7 +73,7 @@ class BoardView(HorizontalScroll, can_focus=True):
         self.active = 0
         """Index of the column with the cursor."""
         self._columns: list[StageColumn] = []
-        self._fitted = -1
+        self._fitted: tuple[int, ...] = ()
 
     def compose(self) -> ComposeResult:
         number = 0
@@ -103,34 +105,29 @@ class BoardView(HorizontalScroll, can_focus=True):
         for column in self._columns:
             column.set_active(column.active)
 
-    def on_resize(self) -> None:
-        """Share the width between the columns; below `MIN_COLUMN` each, scroll sideways."""
-        self.fit_columns(self.scrollable_content_region.width)
-
-    def fit_columns(self, room: int) -> None:
-        """Size the columns for ``room`` cells (before the first layout, the screen guesses)."""
-        if room == self._fitted:
+    def fit_columns(self, widths: tuple[int, ...]) -> None:
+        """Give each column its width, borders included, in journey order."""
+        if widths == self._fitted:
             return
-        self._fitted = room
-        count = self._shown_count()
-        width, extra = divmod(max(room - HANDOFF_WIDTH, 0), count)
-        if width < MIN_COLUMN:
-            width, extra = MIN_COLUMN, 0
-        widths = dict.fromkeys(Team, 0)
-        self._lane.styles.width = width
-        for index, column in enumerate(self._columns[:-1]):
-            column.styles.width = width + (1 if index < extra else 0)
-            widths[column.stage.team] += width + (1 if index < extra else 0)
-        for team, total in widths.items():
+        self._fitted = widths
+        shown = self._columns if self._lane.display else self._columns[:-1]
+        totals = dict.fromkeys(Team, 0)
+        for column, width in zip(shown, widths, strict=True):
+            column.styles.width = width
+            if column is not self._lane:  # the lane stands after the sales band
+                totals[column.stage.team] += width
+        for team, total in totals.items():
             self.query_one(f".band.-{team.value}").styles.width = total
-        self.call_after_refresh(self._scroll_to_active)
+        self.styles.width = sum(widths) + HANDOFF_WIDTH
+
+    @property
+    def lane_shown(self) -> bool:
+        """Whether the unknown-stage lane is on screen (it takes a column's width then)."""
+        return bool(self._lane.display)
 
     def _shown_count(self) -> int:
         """How many columns are on screen: the stages, and the unknown-stage lane if shown."""
         return len(self._columns) - (0 if self._lane.display else 1)
-
-    def _scroll_to_active(self) -> None:
-        self.scroll_to_widget(self._columns[self.active], animate=False, immediate=True)
 
     @property
     def columns(self) -> list[StageColumn]:
@@ -164,10 +161,9 @@ class BoardView(HorizontalScroll, can_focus=True):
         """
         if lane is not None:
             columns = (*columns, lane)
-            if self._lane.display != bool(lane.deals):
-                self._lane.display = bool(lane.deals)
-                self._fitted = -1
-                self.fit_columns(self.scrollable_content_region.width)
+            # Shown or hidden, the lane changes how many columns share the width: the
+            # board screen, which owns the layout, fits them again (see `lane_shown`).
+            self._lane.display = bool(lane.deals)
         else:
             columns = (*columns, self._lane.data)
         if keep is not None:
@@ -206,7 +202,6 @@ class BoardView(HorizontalScroll, can_focus=True):
             self._columns[self.active].set_active(False)
             self.active = index
             self._columns[index].set_active(True)
-        self.scroll_to_widget(self._columns[index], animate=False, immediate=True)
         if announce:
             self.post_message(self.Selected(self.selected))
 
@@ -216,8 +211,15 @@ class BoardView(HorizontalScroll, can_focus=True):
 
     def action_jump(self, index: int) -> None:
         """Move the cursor to stage number ``index + 1``."""
-        if index < self._shown_count():
+        count = self._shown_count()
+        if index < count:
             self._activate(index)
+        else:
+            self.notify(
+                f"There is no stage {index + 1}: this board has {count} stages (1-{count}).",
+                title="No such stage",
+                severity="warning",
+            )
 
     def action_card(self, step: int) -> None:
         """Move the cursor up or down within the column."""

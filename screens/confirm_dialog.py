@@ -10,15 +10,17 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from screens.key_bar import KeyBar
+
 
 class ConfirmDialog(ModalScreen[bool | None]):
     """Ask to confirm; True for yes, False for no, None on escape."""
 
     CSS_PATH = "dialog.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
         Binding("y", "answer(True)", "Yes"),
         Binding("n", "answer(False)", "No"),
+        Binding("escape", "cancel", "Cancel"),
     ]
 
     def __init__(self, title: str, question: str, *, yes: str = "Yes") -> None:
@@ -34,6 +36,7 @@ class ConfirmDialog(ModalScreen[bool | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", variant="error", id="yes")
                 yield Button("No (n)", id="no")
+        yield KeyBar(pinned=("escape",))
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

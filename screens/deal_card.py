@@ -31,6 +31,15 @@ class Badge:
 
     text: str
     role: str
+    short: str = ""
+    """A shorter form for narrow columns, keeping the number (``⇢ 19h left``)."""
+
+    def fitted(self, width: int) -> str:
+        """The longest form that fits ``width`` cells, cut only if none does."""
+        for form in (self.text, self.short):
+            if form and cell_len(form) <= width:
+                return form
+        return fit(self.short or self.text, width)
 
 
 def badges(
@@ -47,25 +56,28 @@ def badges(
         left = deal.handoff.at + timedelta(hours=sla_hours) - now
         seconds = left.total_seconds()
         if seconds >= 0:
-            found.append(Badge(f"⇢ accept in {age_text(seconds)}", "pending"))
+            due = age_text(seconds)
+            found.append(Badge(f"⇢ accept in {due}", "pending", f"⇢{due} left"))
         else:
-            found.append(Badge(f"⇢ SLA late {age_text(-seconds)}", "overdue"))
+            late = age_text(-seconds)
+            found.append(Badge(f"⇢ SLA late {late}", "overdue", f"⇢late {late}"))
     elif deal.is_open and deal.handoff is not None and deal.handoff.accepted_at is not None:
-        found.append(Badge("✓ accepted", "accepted"))
+        found.append(Badge("✓ accepted", "accepted", "✓ acc."))
     if deal.is_open and now - deal.stage_entered_at > timedelta(days=stage.rot_days):
-        days = (now - deal.stage_entered_at).days
-        found.append(Badge(f"◷ rotting {days}d", "rotting"))
+        # The same unit as the card's age beside it (``22w``, not ``158d``).
+        rotting = age_text((now - deal.stage_entered_at).total_seconds())
+        found.append(Badge(f"◷ rotting {rotting}", "rotting", f"◷{rotting}"))
     if deal.status is Status.WON:
         found.append(Badge("✓ won", "won"))
     if deal.sales_sourced:
-        found.append(Badge("★ sales-sourced", "sourced"))
+        found.append(Badge("★ sales-sourced", "sourced", "★ sales"))
     if rules.gated and deal.is_open and stage.team is Team.MARKETING:
         state = qualification_of(deal, rules)
         count = f"{len(state.met)}/{len(rules.criteria)}"
         found.append(
-            Badge(f"☑ {count} qualified", "qualified")
+            Badge(f"☑ {count} qualified", "qualified", f"☑ {count}")
             if state.qualified
-            else Badge(f"☐ {count} criteria", "unqualified")
+            else Badge(f"☐ {count} criteria", "unqualified", f"☐ {count}")
         )
     return found
 
@@ -108,7 +120,7 @@ def card_lines(
     badge_line: list[Piece] = []
     used = 0
     for badge in flags:
-        text = fit(badge.text, width - used - (1 if badge_line else 0))
+        text = badge.fitted(width - used - (1 if badge_line else 0))
         if not text:
             break
         if badge_line:

@@ -22,14 +22,8 @@ from board.qualification import (
 )
 from board.stages import Pipeline
 from board.text import printable
-from board.timestamps import age_text
-
-
-def when_text(moment: datetime | None, now: datetime) -> str:
-    """``2026-11-20 14:30 UTC (3d ago)``."""
-    if moment is None:
-        return "—"
-    return f"{moment:%Y-%m-%d %H:%M} UTC ({age_text((now - moment).total_seconds())} ago)"
+from board.timestamps import moment_text
+from screens.key_bar import KeyBar
 
 
 def _stage(pipeline: Pipeline, key: object) -> str:
@@ -80,27 +74,27 @@ def fields_content(
         ("Owner", deal.owner),
         ("Source", deal.source or "—"),
         ("Tags", ", ".join(deal.tags) or "—"),
-        ("Created", when_text(deal.created_at, now)),
-        ("In stage since", when_text(deal.stage_entered_at, now)),
-        ("Updated", f"{when_text(deal.updated_at, now)} by {deal.updated_by}"),
+        ("Created", moment_text(deal.created_at, now)),
+        ("In stage since", moment_text(deal.stage_entered_at, now)),
+        ("Updated", f"{moment_text(deal.updated_at, now)} by {deal.updated_by}"),
     ]
     if rules.gated:
         rows.append(("Qualification", qualification_line(deal, rules)))
     if deal.won_at:
-        rows.append(("Won", when_text(deal.won_at, now)))
+        rows.append(("Won", moment_text(deal.won_at, now)))
     if deal.lost_at:
-        rows.append(("Lost", f"{when_text(deal.lost_at, now)}: {deal.lost_reason or ''}"))
+        rows.append(("Lost", f"{moment_text(deal.lost_at, now)}: {deal.lost_reason or ''}"))
     if handoff is not None:
-        rows.append(("Handed off", f"{when_text(handoff.at, now)} by {handoff.by}"))
+        rows.append(("Handed off", f"{moment_text(handoff.at, now)} by {handoff.by}"))
         if handoff.accepted_at:
             rows.append(
-                ("Accepted", f"{when_text(handoff.accepted_at, now)} by {handoff.accepted_by}")
+                ("Accepted", f"{moment_text(handoff.accepted_at, now)} by {handoff.accepted_by}")
             )
         if handoff.rejected_at:
             rows.append(
                 (
                     "Rejected",
-                    f"{when_text(handoff.rejected_at, now)} by "
+                    f"{moment_text(handoff.rejected_at, now)} by "
                     f"{handoff.rejected_by}: {handoff.reason or ''}",
                 )
             )
@@ -122,11 +116,16 @@ def timeline_content(deal: Deal, pipeline: Pipeline) -> Content:
     return Content("\n").join(lines) if lines else Content("No history recorded.")
 
 
-class DealDetail(ModalScreen[None]):
-    """A read-only view of one deal; escape or enter closes it."""
+class DealDetail(ModalScreen[bool]):
+    """A read-only view of one deal; escape or enter closes it, ``e`` asks to edit it."""
 
     CSS_PATH = "deal_detail.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "Edit"),
+        Binding("down,j", "scroll(1)", "Scroll", key_display="↑↓"),
+        Binding("up,k", "scroll(-1)", "Scroll", show=False),
+        Binding("pagedown,space", "scroll(10)", "Page", show=False),
+        Binding("pageup", "scroll(-10)", "Page up", show=False),
         Binding("escape,enter,q", "close", "Close"),
     ]
 
@@ -156,7 +155,16 @@ class DealDetail(ModalScreen[None]):
                     yield Static(Content(printable(deal.notes, keep_newlines=True)), id="notes")
                 yield Static("History", classes="section-title")
                 yield Static(timeline_content(deal, self.pipeline), id="timeline")
+        yield KeyBar(pinned=("escape",))
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll a long history."""
+        self.query_one("#detail-body", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_edit(self) -> None:
+        """Close and open the edit form on this deal."""
+        self.dismiss(True)
 
     def action_close(self) -> None:
         """Back to the board."""
-        self.dismiss(None)
+        self.dismiss(False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from board.deal import Deal
+from board.deal_search import matches_words
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,13 +26,7 @@ class DealFilter:
         """Whether the deal passes both the owner and the text filter."""
         if self.owner is not None and deal.owner != self.owner:
             return False
-        words = self.text.casefold().split()
-        if not words:
-            return True
-        haystack = " ".join(
-            (deal.title, deal.company, deal.owner, deal.source, *deal.tags)
-        ).casefold()
-        return all(word in haystack for word in words)
+        return matches_words(deal, self.text)
 
     def describe(self) -> str:
         """A short line for the status bar: ``owner sam · "acme"``."""

@@ -15,11 +15,14 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from board import journey
 from board.deal import Deal, DealDraft
-from board.errors import FunnelError
+from board.edit_merge import MergedEdit
+from board.errors import FunnelError, InvalidInput
 from board.money import money_text, parse_money
 from board.settings import Settings
-from board.text import strip_controls
+from board.text import printable, strip_controls
+from screens.deal_card import fit
 from screens.field_error import FieldError
+from screens.key_bar import KeyBar
 
 _FIELDS = ("title", "company", "contact", "value", "owner", "source", "tags")
 _LABELS = {
@@ -41,6 +44,15 @@ _HINTS = {
 }
 
 
+def _as_text(value: object) -> str:
+    """A field's value as the form shows it."""
+    if isinstance(value, Decimal):
+        return money_text(value)
+    if isinstance(value, tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
 def error_field(message: str) -> str:
     """Which form field a validation message is about (its first word names it)."""
     first = message.split(" ", 1)[0].strip("'\"").lower()
@@ -56,8 +68,10 @@ class DealForm(ModalScreen[DealDraft | None]):
 
     CSS_PATH = "deal_form.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save"),
+        Binding("tab", "app.focus_next", "Next field"),
+        Binding("shift+tab", "app.focus_previous", "Previous field"),
+        Binding("escape", "cancel", "Cancel"),
     ]
 
     def __init__(
@@ -69,15 +83,19 @@ class DealForm(ModalScreen[DealDraft | None]):
         *,
         stage: str | None = None,
         blink: bool = True,
+        merged: MergedEdit | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.user = user
         self.clock = clock
         self.deal = deal
+        self.merged = merged
+        """After a conflict: the person's changes carried onto the fresh ``deal``, and clashes."""
         self.stage = stage or settings.pipeline.first.key
         self.blink = blink
         self._tried = False
+        self._wrong = "title"
 
     def compose(self) -> ComposeResult:
         deal = self.deal
@@ -90,7 +108,19 @@ class DealForm(ModalScreen[DealDraft | None]):
             "source": deal.source if deal else "",
             "tags": ", ".join(deal.tags) if deal else "",
         }
+        notes_text = deal.notes if deal else ""
         heading = f"Edit deal {deal.id}" if deal else "Add a deal"
+        if self.merged is not None and deal is not None:
+            carried = self.merged.carried
+            for name in _FIELDS:
+                typed = getattr(carried, name)
+                if typed is not None:
+                    values[name] = _as_text(typed)
+            notes_text = carried.notes if carried.notes is not None else notes_text
+            heading = (
+                f"Edit deal {deal.id}: {printable(deal.updated_by)} changed it meanwhile;"
+                " your changes are kept below"
+            )
         with Vertical(id="deal-form"):
             yield Static(heading, classes="dialog-title", markup=False)
             with VerticalScroll(id="fields"):
@@ -101,7 +131,7 @@ class DealForm(ModalScreen[DealDraft | None]):
                 with Horizontal(classes="row"):
                     yield Label(_LABELS["notes"], classes="field-label")
                     notes = TextArea(
-                        deal.notes if deal else "",
+                        notes_text,
                         id="notes",
                         compact=True,
                         soft_wrap=True,
@@ -113,6 +143,7 @@ class DealForm(ModalScreen[DealDraft | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
+        yield KeyBar(pinned=("ctrl+s", "escape"))
 
     def _row(self, name: str, value: str) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -133,6 +164,13 @@ class DealForm(ModalScreen[DealDraft | None]):
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
+        if self.merged is not None and self.deal is not None:
+            who = printable(self.deal.updated_by)
+            for clash in self.merged.clashes:
+                self.query_one(f"#{clash.field}-error", FieldError).show(
+                    f"{who} changed this meanwhile (kept); you had typed"
+                    f" “{fit(printable(_as_text(clash.mine)), 40)}”"
+                )
 
     def _text(self, name: str) -> str:
         return strip_controls(self.query_one(f"#{name}", Input).value)
@@ -154,6 +192,13 @@ class DealForm(ModalScreen[DealDraft | None]):
             tags=tags,
             notes=strip_controls(self.query_one("#notes", TextArea).text, keep_newlines=True),
         )
+        if draft.stage == self.settings.pipeline.customer.key and not value:
+            # Added as a customer, a deal is won at once: at $0 it would skew the win rate,
+            # the deal size and the revenue.
+            raise InvalidInput(
+                f"value is needed: a deal added to {self.settings.pipeline.customer.label}"
+                " is won at once"
+            )
         journey.new_deal(
             draft,
             deal_id=1,
@@ -172,6 +217,7 @@ class DealForm(ModalScreen[DealDraft | None]):
         except FunnelError as exc:
             message = str(exc)
             self.query_one(f"#{error_field(message)}-error", FieldError).show(message)
+            self._wrong = error_field(message)
             return None
 
     def on_input_changed(self) -> None:
@@ -198,6 +244,8 @@ class DealForm(ModalScreen[DealDraft | None]):
         draft = self._check()
         if draft is not None:
             self.dismiss(draft)
+        else:
+            self.query_one(f"#{self._wrong}").focus()  # straight to what needs fixing
 
     def action_cancel(self) -> None:
         """Escape: nothing is saved."""

@@ -50,9 +50,13 @@ class DealList(ScrollView, can_focus=False):
         scrollbar-size-vertical: 1;
         overflow-x: hidden;
         overflow-y: auto;
+        /* The selected card in reverse video of the theme's text: the one pair every theme
+           keeps far apart. Its text is black or white (auto); light and ANSI themes get their
+           own block in app.tcss, so the pair stays far apart in 256 and 16 colours too.
+           Roles on it keep their weight, not their hue. */
         & > .deal-list--cursor {
-            background: $block-cursor-background;
-            color: $block-cursor-foreground;
+            background: $foreground;
+            color: auto 100%;
         }
         & > .deal-list--title { text-style: bold; }
         & > .deal-list--dim { color: $text-muted; }
@@ -102,6 +106,9 @@ class DealList(ScrollView, can_focus=False):
         self.cursor = index if index is not None else min(old_cursor, max(len(deals) - 1, 0))
         self._card_cache.clear()
         self._set_length(len(deals))
+        # The card under the cursor may have moved (accepted, undone, a colleague's change):
+        # keep it in sight, so the next key acts on a card the person can see.
+        self.scroll_to_cursor()
         self.refresh()
 
     def _set_length(self, count: int) -> None:
@@ -135,6 +142,8 @@ class DealList(ScrollView, can_focus=False):
         """Scroll so the whole selected card is visible."""
         top = self.cursor * CARD_HEIGHT
         height = self.scrollable_content_region.height
+        if height <= 0:
+            return  # not laid out yet: the resize that follows scrolls
         y = self.scroll_offset.y
         if top < y:
             self.scroll_to(y=top, animate=False, immediate=True)
@@ -193,13 +202,21 @@ class DealList(ScrollView, can_focus=False):
             self.get_component_rich_style("deal-list--cursor") if has_cursor else (self.base_style)
         )
         marker = "▌" if has_cursor else " "
+        role_style = self._role_style
         strips = []
         for pieces in card_lines(
             self.deals[index], self.stage, self.now, self.sla_hours, max(width - 1, 0), self.rules
         ):
             segments = [Segment(marker, base)]
+            # On the selected card a role keeps its weight but not its hue: a coloured owner
+            # on the cursor's background was unreadable (1.02:1 in 256 colours).
             segments.extend(
-                Segment(text, base + self._role_style(role)) for text, role in pieces if text
+                Segment(
+                    text,
+                    base + (role_style(role).without_color if has_cursor else role_style(role)),
+                )
+                for text, role in pieces
+                if text
             )
             strips.append(Strip(segments).crop_extend(0, width, base))
         if len(self._card_cache) > 256:

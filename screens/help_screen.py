@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from screens.key_bar import KeyBar
+
 HelpSection = tuple[str, Sequence[tuple[str, str]]]
 """A titled list of ``(keys, what they do)``."""
 
@@ -31,11 +33,13 @@ KEY_NAMES = {
 """How keys are written for people."""
 
 DEAL_ACTIONS = {
+    "closed",
     "detail",
     "add",
     "edit",
     "move(-1)",
     "move(1)",
+    "qualify",
     "accept",
     "win",
     "lose",
@@ -97,6 +101,10 @@ class HelpScreen(ModalScreen[None]):
 
     CSS_PATH = "help_screen.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "scroll(1)", "Scroll", key_display="↑↓"),
+        Binding("up,k", "scroll(-1)", "Scroll", show=False),
+        Binding("pagedown,space", "scroll(10)", "Page", show=False),
+        Binding("pageup", "scroll(-10)", "Page up", show=False),
         Binding("escape,question_mark,q", "close", "Close"),
     ]
 
@@ -114,6 +122,11 @@ class HelpScreen(ModalScreen[None]):
                 "From a shell: funnel --help.",
                 classes="help-footer",
             )
+        yield KeyBar(pinned=("escape",))
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll the keys: help longer than the terminal reads to its end."""
+        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def action_close(self) -> None:
         """Back to the board."""

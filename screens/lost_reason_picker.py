@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from board.text import strip_controls
 from screens.field_error import FieldError
+from screens.key_bar import KeyBar
 
 COMMON_REASONS = (
     "went with a competitor",
@@ -30,7 +31,10 @@ class LostReasonPicker(ModalScreen[str | None]):
     """Returns the chosen or typed reason, or None on escape."""
 
     CSS_PATH = "dialog.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.focus_next", "Type another"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
 
     def __init__(
         self, title: str, *, blink: bool = True, reasons: tuple[str, ...] = COMMON_REASONS
@@ -50,6 +54,7 @@ class LostReasonPicker(ModalScreen[str | None]):
             other.cursor_blink = self.blink
             yield other
             yield FieldError(id="other-error")
+        yield KeyBar(pinned=("escape",), hints=[("↑↓", "Choose"), ("enter", "Pick")])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter on a common reason picks it."""

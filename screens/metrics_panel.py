@@ -49,6 +49,11 @@ def _money(metrics: Metrics, amount: Decimal | None) -> str:
     return money_text_or_dash(amount, metrics.currency, compact=True)
 
 
+def _cost(metrics: Metrics, amount: Decimal | None, spend: Decimal | None) -> str:
+    """A cost per lead or per deal: "—" while no spend is recorded (it is unknown, not $0)."""
+    return _money(metrics, amount) if spend else UNDEFINED
+
+
 def _percent(value: float | None) -> str:
     return UNDEFINED if value is None else f"{value * 100:.0f}%"
 
@@ -57,7 +62,7 @@ def marketing_content(m: Metrics, pipeline: Pipeline, width: int) -> Content:
     """Leads, MQLs and CPL, then the funnel: new deals reaching each stage, with conversion."""
     lines = [
         Content.styled("◇ Marketing", "bold $text-primary"),
-        _row(f"Leads {m.leads}  MQLs {m.mqls}", f"CPL {_money(m, m.cpl)}", width),
+        _row(f"Leads {m.leads}  MQLs {m.mqls}", f"CPL {_cost(m, m.cpl, m.marketing_spend)}", width),
     ]
     steps = m.stage_conversion
     if not steps:
@@ -151,7 +156,8 @@ def budget_content(m: Metrics, width: int) -> Content:
     ):
         lines += _gauge_lines(name, share, guidance, width)
     ratio = UNDEFINED if m.clv_to_cac is None else f"{m.clv_to_cac:.1f}×"
-    lines.append(_row(f"CAC {_money(m, m.cac)}  CLV {_money(m, m.clv)}", ratio, width))
+    cac = _cost(m, m.cac, m.total_spend)
+    lines.append(_row(f"CAC {cac}  CLV {_money(m, m.clv)}", ratio, width))
     return Content("\n").join(lines)
 
 

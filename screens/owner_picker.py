@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from board.text import printable
+from screens.key_bar import KeyBar
 
 EVERYONE = ""
 """What the picker returns for "everyone's deals"."""
@@ -40,6 +41,7 @@ class OwnerPicker(ModalScreen[str | None]):
                 for owner in self.owners
             )
             yield OptionList(*options, id="owners")
+        yield KeyBar(pinned=("escape",), hints=[("↑↓", "Choose"), ("enter", "Show their deals")])
 
     def on_mount(self) -> None:
         owners = self.query_one("#owners", OptionList)

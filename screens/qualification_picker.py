@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import SelectionList, Static
 
 from board.qualification import QualificationRules
+from screens.key_bar import KeyBar
 
 
 class CriteriaList(SelectionList[str]):
@@ -61,6 +62,7 @@ class QualificationPicker(ModalScreen[frozenset[str] | None]):
             yield CriteriaList(
                 *((name, name, name in self.met) for name in rules.criteria), id="criteria"
             )
+        yield KeyBar(pinned=("escape",), hints=[("space", "Tick"), ("enter", "Save")])
 
     def on_mount(self) -> None:
         """The cursor on the first criterion."""

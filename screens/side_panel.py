@@ -23,6 +23,7 @@ from screens.deal_card import fit
 from screens.metrics_panel import MetricsPanel
 from screens.target_gauges import TargetGauges
 
+SEARCH_NOTE = "The figures above follow the filter; the metrics below count every deal."
 WAITING_SHOWN = 8
 """How many waiting handoffs the panel lists before it says how many more there are."""
 
@@ -98,13 +99,25 @@ class SidePanel(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static("Pipeline", classes="panel-title")
         yield PipelineSummary(id="summary")
+        yield Static(SEARCH_NOTE, id="search-note", markup=False)
         yield TargetGauges(id="targets")
         yield MetricsPanel(self.pipeline, id="metrics")
 
     def show(
-        self, columns: Sequence[ColumnData], now: datetime, sla_hours: int, currency: str
+        self,
+        columns: Sequence[ColumnData],
+        now: datetime,
+        sla_hours: int,
+        currency: str,
+        *,
+        searched: bool = False,
     ) -> None:
-        """Fill the summary from what the board's columns show (so a filter narrows it too)."""
+        """Fill the summary from what the board's columns show (so a filter narrows it too).
+
+        The metrics follow an owner but not the words typed after ``/`` (a cost per lead of
+        the deals matching "acme" means nothing): ``searched`` says so between the two.
+        """
+        self.query_one("#search-note").display = searched
         width = max(self.size.width - 4, 20)
         self.query_one(PipelineSummary).show(
             summary_content(columns, now, sla_hours, currency, width)

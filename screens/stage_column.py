@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.color import Color
@@ -15,27 +16,39 @@ from textual.widgets import Static
 
 from board.money import money_display
 from board.stages import Stage, Team
-from board.text import printable
+from board.text import counted, printable
 from screens.column_data import ColumnData
 from screens.deal_list import DealList
 
 
-def header_content(data: ColumnData, number: int, currency: str, active: bool) -> Content:
-    """The header text: label, question, count and value, weighted value."""
+def _longest(forms: list[str], width: int) -> str:
+    """The first form that fits ``width`` cells; the last one (the bare figure) otherwise."""
+    return next((form for form in forms if cell_len(form) <= width), forms[-1])
+
+
+def header_content(
+    data: ColumnData, number: int, currency: str, active: bool, width: int = 40
+) -> Content:
+    """The header text: label, question, count and value, weighted value.
+
+    The figures lose words, never digits, to fit ``width`` cells: ``18 deals $202.5k``
+    becomes ``18 · $202.5k``, then ``$202.5k``.
+    """
     stage = data.stage
     marker = "▶" if active else ("◇" if stage.team is Team.MARKETING else "◆")
     label = Content.styled(f"{marker} {number} {printable(stage.label)}", "bold")
     question = Content.styled(printable(stage.question) or " ", "italic $text-muted")
-    noun = "deal" if data.count == 1 else "deals"
     total = money_display(data.total, currency, compact=True)
     weighted = money_display(data.weighted, currency, compact=True)
     percent = f"{stage.probability * 100:.0f}%"
+    figures = [f"{counted(data.count, 'deal')} {total}", f"{data.count:,} · {total}", total]
+    chances = [f"≈ {weighted} at {percent}", f"≈ {weighted}"]
     return Content("\n").join(
         [
             label,
             question,
-            Content(f"{data.count} {noun} {total}"),
-            Content.styled(f"≈ {weighted} at {percent}", "$text-muted"),
+            Content(_longest(figures, width)),
+            Content.styled(_longest(chances, width), "$text-muted"),
         ]
     )
 
@@ -95,9 +108,16 @@ class StageColumn(Vertical):
 
     def _refresh_header(self) -> None:
         # Fixed height: no layout pass, so a move repaints only the columns it touched.
+        # Before the first layout the width is the one the board screen set.
+        width = self.size.width or int(self.styles.width.value if self.styles.width else 16)
         self.query_one(".stage-header", Static).update(
-            header_content(self.data, self.number, self.currency, self.active), layout=False
+            header_content(self.data, self.number, self.currency, self.active, width - 3),
+            layout=False,
         )
+
+    def on_resize(self) -> None:
+        """The figures choose their words for the new width."""
+        self._refresh_header()
 
     def on_click(self, event: events.Click) -> None:
         """A click on the header (cards post their own message) activates the column."""

@@ -12,6 +12,9 @@ from screens.deal_filter import DealFilter
 class StatusLine(Static):
     """One line of state; user text in it is never markup."""
 
+    problem = ""
+    """Why the store could not be read, shown instead of "loading…" until a read succeeds."""
+
     def show(
         self,
         store: str,
@@ -23,7 +26,9 @@ class StatusLine(Static):
     ) -> None:
         """Redraw; ``open_count`` is None until the store has been read."""
         parts = [Content.styled(" FUNNEL ", "bold reverse"), Content(f" {printable(store)}")]
-        if open_count is None:
+        if open_count is None and self.problem:
+            parts.append(Content.styled(f"  {self.problem}", "bold $text-error"))
+        elif open_count is None:
             parts.append(Content("  loading…"))
         else:
             parts.append(Content(f"  {open_count:,} open"))

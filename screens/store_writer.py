@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from board.errors import FunnelError, StoreLocked
+from board.deal import Deal
+from board.errors import Conflict, FunnelError, StoreLocked
 from screens.undo_log import Transition
 from storage.repository import Repository, WriteReceipt
 
@@ -30,6 +31,16 @@ class WriteJob:
     intent: Intent = Intent.DO
     source: Transition | None = None
     """For undo and redo: the log entry being reversed."""
+    on_conflict: Callable[[Conflict], None] | None = None
+    """What the board does when the write is refused as a conflict (an edit reopens its form)."""
+
+
+class StaleWrite(Conflict):
+    """A conflict that carries the deal as the store holds it now (read in the writer)."""
+
+    def __init__(self, message: str, fresh: Deal) -> None:
+        super().__init__(message)
+        self.fresh = fresh
 
 
 Done = Callable[[WriteJob, Transition, WriteReceipt | None], None]

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from board.text import strip_controls
 from screens.field_error import FieldError
+from screens.key_bar import KeyBar
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -39,14 +40,16 @@ class TextPrompt(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
-            yield Label(self.question, markup=False)
+            # Wrapped, never cut: the question says whether the answer is optional.
+            yield Static(self.question, markup=False, classes="dialog-question")
             entry = Input(placeholder=self.placeholder, id="answer", max_length=2000)
             entry.cursor_blink = self.blink
             yield entry
             yield FieldError(id="answer-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("OK", variant="primary", id="ok")
-                yield Button("Cancel", id="cancel")
+                yield Button("OK (enter)", variant="primary", id="ok")
+                yield Button("Cancel (esc)", id="cancel")
+        yield KeyBar(pinned=("escape",), hints=[("enter", "OK")])
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter answers."""

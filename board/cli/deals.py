@@ -19,6 +19,7 @@ from board.cli.context import CommandError, Env, at_option, json_option, pass_en
 from board.cli.present import deal_detail, deal_table, event_line, stage_label
 from board.codec import deal_to_json, event_to_json
 from board.deal import Deal, DealChanges, DealDraft, Status
+from board.deal_search import matches_words
 from board.money import parse_money
 from board.qualification import qualification_of
 
@@ -142,6 +143,11 @@ def add(
 @click.option("--owner", shell_complete=complete_owner, help="Only deals owned by this login.")
 @click.option("--mine", is_flag=True, help="Only your deals.")
 @click.option(
+    "--search",
+    default="",
+    help="Only deals whose title, company, owner, source or tags hold every word (as / does).",
+)
+@click.option(
     "--status",
     type=click.Choice(["open", "won", "lost", "all"]),
     default="open",
@@ -151,13 +157,20 @@ def add(
 @json_option
 @pass_env
 def list_deals(
-    env: Env, stage: str | None, owner: str | None, mine: bool, status: str, as_json: bool
+    env: Env,
+    stage: str | None,
+    owner: str | None,
+    mine: bool,
+    search: str,
+    status: str,
+    as_json: bool,
 ) -> None:
     """List deals, ordered by stage then id.
 
     \b
     Example:
       funnel list --mine --status all --json
+      funnel list --search "acme renewal" --status all
     """
     if owner and mine:
         raise click.UsageError("use --owner or --mine, not both")
@@ -168,6 +181,8 @@ def list_deals(
         stage=stage,
         owner=env.user if mine else owner,
     )
+    if search.strip():
+        deals = [deal for deal in deals if matches_words(deal, search)]
     order = {key: i for i, key in enumerate(env.settings.pipeline.keys)}
     deals.sort(key=lambda d: (order.get(d.stage, len(order)), d.id))
     if as_json:

@@ -12,7 +12,7 @@ from board.qualification import qualification_line, qualified_text
 from board.settings import Settings
 from board.stages import Pipeline
 from board.text import cell_width, clip, pad, printable
-from board.timestamps import age_text, iso
+from board.timestamps import age_text, iso, moment_text
 
 
 def stage_label(pipeline: Pipeline, key: str) -> str:
@@ -83,35 +83,34 @@ def deal_detail(deal: Deal, settings: Settings, now: datetime) -> str:
         ("Owner", printable(deal.owner)),
         ("Source", printable(deal.source)),
         ("Tags", ", ".join(printable(t) for t in deal.tags)),
-        ("Created", iso(deal.created_at)),
-        (
-            "In stage since",
-            f"{iso(deal.stage_entered_at)} "
-            f"({age_text((now - deal.stage_entered_at).total_seconds())})",
-        ),
+        ("Created", moment_text(deal.created_at, now)),
+        ("In stage since", moment_text(deal.stage_entered_at, now)),
         ("Flags", ", ".join(badges(deal, settings, now))),
         ("Qualification", qualification_line(deal, settings.qualification)),
     ]
     if deal.won_at:
-        fields.append(("Won", iso(deal.won_at)))
+        fields.append(("Won", moment_text(deal.won_at, now)))
     if deal.lost_at:
-        fields.append(("Lost", f"{iso(deal.lost_at)}: {printable(deal.lost_reason or '')}"))
+        reason = printable(deal.lost_reason or "")
+        fields.append(("Lost", f"{moment_text(deal.lost_at, now)}: {reason}"))
     if deal.handoff:
         h = deal.handoff
-        text = f"{iso(h.at)} by {printable(h.by)}"
+        text = f"{moment_text(h.at, now)} by {printable(h.by)}"
         if h.note:
             text += f": {printable(h.note)}"
         if h.accepted_at:
-            text += f"; accepted {iso(h.accepted_at)} by {printable(h.accepted_by or '')}"
+            accepted = moment_text(h.accepted_at, now)
+            text += f"; accepted {accepted} by {printable(h.accepted_by or '')}"
         if h.rejected_at:
             why = printable(h.reason or "")
-            text += f"; rejected {iso(h.rejected_at)} by {printable(h.rejected_by or '')}: {why}"
+            rejected = moment_text(h.rejected_at, now)
+            text += f"; rejected {rejected} by {printable(h.rejected_by or '')}: {why}"
         fields.append(("Handoff", text))
     fields.append(
         (
             "Version",
             f"{deal.version}, last changed by {printable(deal.updated_by)} "
-            f"at {iso(deal.updated_at)}",
+            f"at {moment_text(deal.updated_at, now)}",
         )
     )
     width = max(len(name) for name, _ in fields)

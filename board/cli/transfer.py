@@ -15,7 +15,7 @@ from board.cli.context import CommandError, Env, json_option, pass_env, print_js
 from board.cli.present import deal_table
 from board.codec import deal_to_json
 from board.deal import Status
-from board.text import printable
+from board.text import counted, printable
 from board.transfer.csv_import import import_csv
 from board.transfer.dates import DateOrder
 from board.transfer.export import to_csv, to_json, to_jsonl
@@ -116,7 +116,7 @@ def export(env: Env, fmt: str | None, status: str, output: str | None, excel: bo
     from storage.atomic import write_atomic  # crash-safe replace, shared with the store
 
     write_atomic(Path(output), data)
-    say(f"Exported {len(deals)} deals to {printable(output)}.")
+    say(f"Exported {counted(len(deals), 'deal')} to {printable(output)}.")
 
 
 @click.command("import")
@@ -225,7 +225,7 @@ def import_deals(
     if as_json:
         print_json({**_summary(plan, dry_run=False), "ids": [added[0].id, added[-1].id]})
     counts = ", ".join(f"{n} {status}" for status, n in plan.by_status().items())
-    say(f"Imported {len(added)} deals (ids {added[0].id}–{added[-1].id}): {counts}.")
+    say(f"Imported {counted(len(added), 'deal')} (ids {added[0].id}–{added[-1].id}): {counts}.")
 
 
 def _sniff(data: bytes) -> str:
@@ -276,7 +276,9 @@ def _show_dry_run(env: Env, plan: ImportPlan, as_json: bool) -> None:
         return
     statuses = ", ".join(f"{n} {status}" for status, n in plan.by_status().items())
     stages = ", ".join(f"{stage} {n}" for stage, n in plan.by_stage().items())
-    click.echo(f"Would import {len(plan.deals)} deals ({statuses}); nothing was written.")
+    click.echo(
+        f"Would import {counted(len(plan.deals), 'deal')} ({statuses}); nothing was written."
+    )
     if stages:
         click.echo(f"By stage: {printable(stages)}")
     for note in plan.notes:

@@ -146,6 +146,23 @@ def test_list_filters_and_json(funnel: Funnel, add: Callable[..., int]) -> None:
     assert "history" not in listed[0]
 
 
+def test_list_search_finds_every_word_in_any_field(funnel: Funnel, add: Callable[..., int]) -> None:
+    add("Acme renewal", "--company", "Acme Corp", "--tag", "priority")
+    add("Globex pilot", "--company", "Globex", "--source", "webinar")
+    lost = add("Acme expansion", "--company", "Acme Corp")
+    funnel("lost", str(lost), "--reason", "no budget")
+
+    def titles(*args: str) -> list[str]:
+        found: Any = funnel.json("list", *args)
+        return [deal["title"] for deal in found]
+
+    assert titles("--search", "acme") == ["Acme renewal"]
+    assert titles("--search", "ACME", "--status", "all") == ["Acme renewal", "Acme expansion"]
+    assert titles("--search", "acme priority") == ["Acme renewal"]  # every word, any field
+    assert titles("--search", "webinar") == ["Globex pilot"]
+    assert titles("--search", "nothing") == []
+
+
 def test_list_human_table(funnel: Funnel, add: Callable[..., int]) -> None:
     add("Acme renewal", "--value", "12.5k", "--company", "Acme")
     result = funnel("list")
@@ -167,6 +184,9 @@ def test_show_human_has_fields_and_timeline(funnel: Funnel, add: Callable[..., i
     assert "#1  Acme" in out and "awaiting accept (24h left)" in out
     assert "line two" in out
     assert "handoff Consideration → Purchase: hot" in out
+    # The same moments as the board's detail view, not raw ISO stamps.
+    assert "Created  2026-11-20 12:00 UTC (just now)" in out
+    assert "Handoff  2026-11-20 12:00 UTC (just now) by" in out
 
 
 def test_log_whole_board_and_one_deal(funnel: Funnel, add: Callable[..., int]) -> None:

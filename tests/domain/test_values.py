@@ -154,6 +154,28 @@ def test_age_text(seconds: float, text: str) -> None:
     assert age_text(seconds) == text
 
 
+def test_counted_nouns_agree_with_their_count() -> None:
+    from board.text import counted
+
+    assert [counted(n, "deal") for n in (0, 1, 2, 1200)] == [
+        "0 deals",
+        "1 deal",
+        "2 deals",
+        "1,200 deals",
+    ]
+
+
+def test_a_moment_under_a_minute_ago_reads_just_now() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from board.timestamps import moment_text
+
+    now = datetime(2026, 12, 1, 2, 49, 30, tzinfo=UTC)
+    assert moment_text(now - timedelta(seconds=20), now) == "2026-12-01 02:49 UTC (just now)"
+    assert moment_text(now - timedelta(hours=3), now) == "2026-11-30 23:49 UTC (3h ago)"
+    assert moment_text(None, now) == "—"
+
+
 @settings(max_examples=300)
 @given(
     st.datetimes(

@@ -136,6 +136,58 @@ def test_hostile_titles_render_literally(db: Path, term: Tmux) -> None:
     assert "MARKETING" in screen and "SALES" in screen  # not cleared by the escape
 
 
+def _whole_columns(screen: str, width: int, height: int) -> bool:
+    """Drawn for this size: every stage's label, help and quit at the end of the last row."""
+    lines = screen.split("\n")[:height]
+    labels = ("Awareness", "Interest", "Consid", "Purchase", "Customer")
+    header = "\n".join(lines[:6])
+    keys = lines[-1].rstrip()
+    return (
+        len(lines) == height
+        and all(label in header for label in labels)
+        and keys.endswith("? Help  q Quit")
+        and len(keys) == width - 1  # the key bar spans the new width
+        and "loading…" not in lines[0]
+    )
+
+
+def _settled(term: Tmux) -> str:
+    """The screen once two captures half a second apart agree.
+
+    Right after a resize the terminal may briefly hold a half-updated frame (Textual repaints
+    what changed in a second layout pass); what a person reads is what stays.
+    """
+    before = term.screen()
+    while True:
+        time.sleep(0.5)
+        now = term.screen()
+        if now == before:
+            return now
+        before = now
+
+
+def test_resizing_the_terminal_keeps_every_column_whole(db: Path, term: Tmux) -> None:
+    cli(db, "demo")
+    term.width, term.height = 80, 24
+    term.start(FUNNEL, env_for(db))
+    term.wait_for("? Help")
+    sizes = [(80, 24), (100, 30), (120, 40), (200, 60), (250, 70)]
+    sizes += [(width, 24 + (width * 7) % 47) for width in range(81, 250, 13)]
+    for width, height in sizes:
+        term.resize(width, height)
+        term.wait_for(lambda s, w=width, h=height: _whole_columns(s, w, h))  # type: ignore[misc]
+        screen = _settled(term)
+        # Every column's top border is whole: three marketing ones, two sales ones.
+        top = screen.splitlines()[2]
+        assert top.startswith("╭") and top.count("╮") == 3 and top.count("┓") == 2, (
+            f"at {width}×{height}:\n{screen}"
+        )
+        if width >= 120:
+            assert "deals $" in screen, screen  # totals keep their words and digits
+    term.keys("q")
+    term.wait_for(lambda s: "MARKETING" not in s)
+
+
 def test_the_qualification_gate_from_the_keyboard(db: Path, term: Tmux) -> None:
     """Q ticks criteria; L across the line stops at the gate; a reason overrides it."""
     db.parent.mkdir(parents=True, exist_ok=True)

@@ -46,6 +46,11 @@ class Tmux:
             f"env -u COLUMNS -u LINES {exports} TERM=xterm-256color {command}; sleep 30",
         )
 
+    def resize(self, width: int, height: int) -> None:
+        """Resize the terminal, as a person dragging the window's corner does."""
+        self._tmux("resize-window", "-t", self.session, "-x", str(width), "-y", str(height))
+        self.width, self.height = width, height
+
     def keys(self, *keys: str) -> None:
         """Send keys as tmux names them (``Enter``, ``Escape``, ``S-Right``, ``q``)."""
         self._tmux("send-keys", "-t", self.session, *keys)

@@ -157,3 +157,14 @@ def test_wide_stage_labels_keep_the_funnel_aligned() -> None:
     assert len(funnel) == 4
     assert all(cell_len(line) <= 34 for line in lines)
     assert {cell_len(line) for line in funnel} == {cell_len(funnel[0])}
+
+
+def test_costs_are_undefined_not_zero_while_no_spend_is_recorded() -> None:
+    from screens.metrics_panel import budget_content, marketing_content
+
+    m = compute_metrics(october_deals(), [], settings=SETTINGS, window=OCTOBER, now=NOW)
+    assert "CPL —" in marketing_content(m, SETTINGS.pipeline, 34).plain
+    assert "CAC —" in budget_content(m, 34).plain
+    spent = october()
+    assert "CPL —" not in marketing_content(spent, SETTINGS.pipeline, 34).plain
+    assert "CAC —" not in budget_content(spent, 34).plain

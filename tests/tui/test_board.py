@@ -101,20 +101,6 @@ async def test_side_panel_toggles_with_s_and_hides_on_narrow_terminals(
         await until(pilot, lambda: not panel.display)
 
 
-async def test_80_by_24_scrolls_the_board_sideways_to_the_cursor(board_store: Path) -> None:
-    app = make_app(board_store)
-    async with app.run_test(size=(80, 24)) as pilot:
-        board = await loaded(pilot)
-        view = board.query_one(BoardView)
-        assert not board.query_one("#side-panel").display
-        await pilot.press("5")
-        await pilot.pause()
-        customer = column(app, "customer")
-        assert view.scroll_offset.x > 0
-        assert customer.region.right <= view.region.right
-        assert "Wayne annual" in screen_text(app)
-
-
 async def test_deal_list_renders_only_what_is_visible(store: Path) -> None:
     from tests.tui.conftest import create, seed
 

@@ -102,15 +102,15 @@ async def test_a_accepts_a_handoff_and_hides_when_there_is_none(board_store: Pat
     async with app.run_test(size=(200, 40)) as pilot:
         board = await loaded(pilot)
         await pilot.press("4")
-        assert board.check_action("accept", ()) is True
+        assert board.key_applies("accept", ()) is True
         assert "Accept" in screen_text(app).splitlines()[-1]
         await pilot.press("A")
         await settled(pilot)
         hooli = stored(board_store, 4)
         assert hooli.handoff is not None and hooli.handoff.accepted_by == USER
-        await until(pilot, lambda: board.check_action("accept", ()) is False)
+        await until(pilot, lambda: board.key_applies("accept", ()) is False)
         assert "Accept" not in screen_text(app).splitlines()[-1]
-        await pilot.press("A")  # hidden keys do nothing
+        await pilot.press("A")  # refused (and said why): nothing is written
         await settled(pilot)
         assert stored(board_store, 4).version == hooli.version
 
@@ -121,7 +121,7 @@ async def test_w_wins_a_sales_deal_and_it_shows_in_the_customer_column(
     app = make_app(board_store)
     async with app.run_test(size=(160, 40)) as pilot:
         board = await loaded(pilot)
-        assert board.check_action("win", ()) is False  # marketing deals cannot be won
+        assert board.key_applies("win", ()) is False  # marketing deals cannot be won
         await pilot.press("4", "G")
         assert selected_id(app) == 6
         await pilot.press("W")
@@ -194,3 +194,24 @@ async def test_quick_moves_are_written_in_order_and_each_shows_at_once(
         assert (acme.stage, acme.version) == ("consideration", 3)
         assert [e.data.get("to") for e in acme.history[1:]] == ["interest", "consideration"]
         assert board.deals[1].version == 3
+
+
+async def test_the_panels_figures_move_with_the_card(board_store: Path) -> None:
+    from screens.metrics_panel import MetricsPanel
+
+    app = make_app(board_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        board = await loaded(pilot)
+        panel = board.query_one(MetricsPanel)
+        await until(pilot, lambda: panel.metrics is not None)
+        assert panel.metrics is not None
+        before = panel.metrics.stage_conversion[0].reached_to  # deals that reached Interest
+        board._start_read = lambda *, force: None  # type: ignore[method-assign]  # no reads
+        await pilot.press("L")  # Acme: Awareness → Interest
+        await until(
+            pilot,
+            lambda: (
+                panel.metrics is not None
+                and panel.metrics.stage_conversion[0].reached_to == before + 1
+            ),
+        )

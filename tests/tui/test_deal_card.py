@@ -75,3 +75,13 @@ def test_columns_hide_lost_deals_and_show_won_ones_in_the_customer_column() -> N
     assert [deal.id for deal in purchase.waiting] == [4]
     mine = build_columns(board_deals(1), P, DealFilter(owner="sam"))
     assert [deal.id for column in mine for deal in column.deals] == [6]
+
+
+def test_a_qualification_badge_keeps_its_count_in_a_narrow_column() -> None:
+    from board.qualification import QualificationRules
+
+    rules = QualificationRules(criteria=("budget", "authority", "need"), required=2)
+    deal = create(1, "Acme", "consideration")
+    (badge,) = badges(deal, P.get("consideration"), NOW, 24, rules)
+    assert badge.fitted(20) == "☐ 0/3 criteria"
+    assert badge.fitted(8) == "☐ 0/3"  # the count, not "☐ 0/3 c…"

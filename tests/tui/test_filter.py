@@ -84,3 +84,54 @@ async def test_o_picks_an_owner_and_escape_clears(board_store: Path) -> None:
         assert shown_ids(app) == {1, 3, 4, 5}  # maya
         await pilot.press("escape")
         assert len(shown_ids(app)) == 7
+
+
+async def test_the_open_count_changes_with_the_board_not_a_frame_later(board_store: Path) -> None:
+    from screens.status_line import StatusLine
+    from tests.tui.conftest import loaded, make_app
+
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = await loaded(pilot)
+        status = board.query_one(StatusLine)
+        assert "6 open" in str(status.content)
+        board.action_mine()  # no frame in between: what the person sees next
+        assert "1 open" in str(status.content)
+
+
+async def test_the_panel_says_which_figures_follow_a_typed_filter(board_store: Path) -> None:
+    from tests.tui.conftest import loaded, make_app, screen_text, type_text, until
+
+    app = make_app(board_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await loaded(pilot)
+        note = "the metrics below count every deal"
+        assert note not in " ".join(screen_text(app).split())
+        await pilot.press("slash")
+        await type_text(pilot, "acme")
+
+        def panel_text() -> str:
+            lines = screen_text(app).splitlines()
+            return " ".join(" ".join(line[129:] for line in lines).split())  # past its border
+
+        await until(pilot, lambda: "metrics below count every deal" in panel_text())
+        assert "1 open · $12,500" in panel_text()  # the summary follows the filter
+        await pilot.press("escape")
+        await until(pilot, lambda: "metrics below" not in panel_text())
+
+
+async def test_while_typing_a_filter_the_key_bar_offers_only_what_works(
+    board_store: Path,
+) -> None:
+    from tests.tui.conftest import loaded, make_app, screen_text, until
+
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash")
+        await until(pilot, lambda: "enter Done" in screen_text(app).splitlines()[-1])
+        keys = screen_text(app).splitlines()[-1]
+        assert "esc Clear" in keys and "q Quit" not in keys  # q is a letter here
+        await pilot.press("a", "c", "m", "e", "enter")
+        await until(pilot, lambda: "q Quit" in screen_text(app).splitlines()[-1])
+        assert "enter Done" not in screen_text(app).splitlines()[-1]

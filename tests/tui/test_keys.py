@@ -53,7 +53,7 @@ BOARD_KEYS = (
 
 async def test_question_mark_shows_every_key(board_store: Path) -> None:
     app = make_app(board_store)
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with app.run_test(size=(120, 70)) as pilot:  # smaller terminals scroll the help
         await loaded(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -80,7 +80,7 @@ async def test_footer_shows_only_keys_that_apply(board_store: Path) -> None:
             "Owner",
             "Help",
             "Quit",
-            "Move deal",
+            "L Move",
             "Stage",
         ):
             assert label in footer, label
@@ -114,8 +114,10 @@ async def test_every_action_is_in_the_command_palette(board_store: Path) -> None
             "Help",
             "Move the deal one stage on (into sales: the handoff)",
             "Go to stage 3",
+            "Closed",
         ):
             assert title in titles, title
+        assert not {"Focus Next", "Focus Previous", "Copy selected text"} & titles
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await type_text(pilot, "Accept")
@@ -170,3 +172,38 @@ async def test_q_quits(board_store: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_a_click_on_a_key_in_the_key_bar_runs_it(board_store: Path) -> None:
+    from screens.help_screen import HelpScreen
+    from screens.key_bar import KeyBar
+
+    app = make_app(board_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        keys = screen_text(app).splitlines()[-1]
+        await pilot.click(KeyBar, offset=(keys.index("? Help") + 2, 0))
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await pilot.pause()
+        keys = screen_text(app).splitlines()[-1]
+        await pilot.click(KeyBar, offset=(keys.index("a Add") + 1, 0))
+        await until(pilot, lambda: "Add a deal" in screen_text(app))
+
+
+def test_the_help_lists_every_key_about_a_deal_under_deals() -> None:
+    from textual.binding import Binding
+
+    from screens.board_keys import BOARD_BINDINGS
+    from screens.board_view import BoardView
+    from screens.help_screen import board_help
+
+    sections = dict(
+        board_help(
+            [b for b in BoardView.BINDINGS if isinstance(b, Binding)],
+            [b for b in BOARD_BINDINGS if isinstance(b, Binding)],
+        )
+    )
+    deals = [keys for keys, _ in sections["Deals"]]
+    assert {"Q", "A", "W", "X", "c"} <= set(deals)
+    assert deals.index("L / shift+→") < deals.index("Q") < deals.index("A")

@@ -20,6 +20,7 @@ from tests.tui.conftest import (
     loaded,
     make_app,
     reopen,
+    screen_text,
     selected_id,
     settled,
     stored,
@@ -160,3 +161,20 @@ async def test_an_unreadable_store_is_reported_once_and_the_board_keeps_its_deal
         assert problems() == 1
         assert len(board.deals) == 8
         assert app.is_running
+
+
+async def test_the_status_line_catches_up_when_a_dialog_closes(board_store: Path) -> None:
+    # A redraw of the status line and the panel asked for while a dialog is on top runs after
+    # that dialog's next frame; when the dialog closes first (a read landing just as the add
+    # form is saved), the request went with it and the counts stayed as they were.
+    app = make_app(board_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        board = await loaded(pilot)
+        before = sum(column.count for column in board._columns[:-1])
+        await pilot.press("question_mark")
+        await pilot.pause()
+        board._side_due = True  # the request the closing dialog took with it
+        reopen(board_store).add(lambda deal_id: create(deal_id, "Colleague's lead", "awareness"))
+        await until(pilot, lambda: "Colleague's lead" in str(board.deals.values()), timeout=10)
+        await pilot.press("escape")
+        await until(pilot, lambda: f"{before + 1} open" in screen_text(app), timeout=5)

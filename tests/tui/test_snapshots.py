@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from screens.metrics_panel import MetricsPanel
@@ -33,6 +34,21 @@ def test_board_at_120_by_40(board_store: Path, snap_compare: SnapCompare) -> Non
 
 def test_board_at_80_by_24(board_store: Path, snap_compare: SnapCompare) -> None:
     assert snap_compare(make_app(board_store), terminal_size=(80, 24), run_before=after("4"))
+
+
+def test_board_at_100_by_30(board_store: Path, snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(board_store), terminal_size=(100, 30), run_before=after("4"))
+
+
+def test_board_at_200_by_60(board_store: Path, snap_compare: SnapCompare) -> None:
+    assert snap_compare(make_app(board_store), terminal_size=(200, 60), run_before=after("4"))
+
+
+def test_board_under_no_color(
+    board_store: Path, snap_compare: SnapCompare, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")  # read when the app is made
+    assert snap_compare(make_app(board_store), terminal_size=(120, 40), run_before=after("4"))
 
 
 def test_deal_detail(board_store: Path, snap_compare: SnapCompare) -> None:

@@ -26,7 +26,7 @@ async def test_u_undoes_a_move_and_shift_u_redoes_it(board_store: Path) -> None:
     app = make_app(board_store)
     async with app.run_test(size=(160, 40)) as pilot:
         board = await loaded(pilot)
-        assert board.check_action("undo", ()) is False
+        assert board.key_applies("undo", ()) is False
         await pilot.press("L")
         await settled(pilot)
         assert stored(board_store, 1).stage == "interest"
@@ -35,12 +35,12 @@ async def test_u_undoes_a_move_and_shift_u_redoes_it(board_store: Path) -> None:
         acme = stored(board_store, 1)
         assert acme.stage == "awareness" and acme.version == 3  # versions only grow
         assert selected_id(app) == 1
-        assert board.check_action("redo", ()) is True
+        assert board.key_applies("redo", ()) is True
         await pilot.press("U")
         await settled(pilot)
         acme = stored(board_store, 1)
         assert acme.stage == "interest" and acme.version == 4
-        assert board.check_action("redo", ()) is False
+        assert board.key_applies("redo", ()) is False
 
 
 async def test_undo_brings_back_a_deleted_deal_and_removes_an_added_one(
@@ -86,4 +86,4 @@ async def test_undo_refuses_when_someone_else_changed_the_deal_since(board_store
         assert stored(board_store, 1).stage == "consideration"  # untouched
         messages = [n.message for n in app._notifications]
         assert any("theo changed it" in message for message in messages), messages
-        assert board.check_action("undo", ()) is False  # the entry cannot apply any more
+        assert board.key_applies("undo", ()) is False  # the entry cannot apply any more
