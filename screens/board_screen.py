@@ -9,18 +9,18 @@ from collections.abc import Callable
 from textual import events, on, work
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.timer import Timer
 from textual.widgets import Input
 
 from board import journey, qualifying
-from board.deal import Deal, DealChanges, DealDraft, Status
+from board.deal import Deal, DealChanges, DealDraft
 from board.edit_merge import MergedEdit, changes_of, merge_edit
 from board.errors import Conflict, FunnelError, RuleViolation
-from board.metrics import compute_metrics
 from board.qualification import criteria_met, gate_refusal
-from board.spend import Spend
-from board.targets import TargetProgress, month_of, target_progress
+from board.targets import TargetProgress, target_progress
 from board.text import printable
 from screens.board_keys import BOARD_BINDINGS, deal_key_applies, move_target
+from screens.board_session import MetricsRequest
 from screens.board_sync import BoardSync
 from screens.board_view import BoardView
 from screens.deal_filter import DealFilter
@@ -43,8 +43,9 @@ class BoardScreen(BoardSync):
     def refresh_metrics(self) -> None:
         """The window's metrics, and this calendar month's progress toward the team targets."""
         super().refresh_metrics()
-        if self.settings.targets and self.complete:
-            self._compute_targets(list(self.deals.values()), self._spend)
+        request = self.session.targets_request()
+        if request is not None:
+            self._compute_targets(request)
 
     @work(
         thread=True,
@@ -53,12 +54,9 @@ class BoardScreen(BoardSync):
         exit_on_error=True,
         description="compute the targets",
     )
-    def _compute_targets(self, deals: list[Deal], spend: tuple[Spend, ...]) -> None:
-        now = self.clock()
-        month = month_of(now)
-        metrics = compute_metrics(deals, spend, settings=self.settings, window=month, now=now)
-        progress = target_progress(metrics, self.settings.targets)
-        self._hand_over(self._show_targets, progress, f"{now:%B %Y}")
+    def _compute_targets(self, request: MetricsRequest) -> None:
+        progress = target_progress(self.session.compute(request), self.settings.targets)
+        self._hand_over(self._show_targets, progress, request.label)
 
     def _show_targets(self, progress: tuple[TargetProgress, ...], month: str) -> None:
         if self.is_attached:
@@ -495,20 +493,48 @@ class BoardScreen(BoardSync):
         )
 
     def action_closed(self) -> None:
-        """Won and lost deals: find one and reopen it onto the board."""
+        """Won and lost deals: find one and reopen it onto the board.
+
+        The board holds years of closed deals as figures only, so they are read from the
+        store when asked for, and let go when the list closes.
+        """
+        waiting = self.set_timer(
+            0.3, lambda: self.notify("Reading the won and lost deals…", timeout=3)
+        )
+        self._read_closed(waiting)
+
+    @work(
+        thread=True,
+        group="closed",
+        exclusive=True,
+        exit_on_error=True,
+        description="read the closed deals",
+    )
+    def _read_closed(self, waiting: Timer) -> None:
+        try:
+            closed = [deal for deal in self.repository.query(status=None) if not deal.is_open]
+        except FunnelError as exc:
+            self._hand_over(self._closed_unread, waiting, exc)
+        else:
+            self._hand_over(self._show_closed, waiting, closed)
+
+    def _closed_unread(self, waiting: Timer, exc: FunnelError) -> None:
+        waiting.stop()
+        if self.is_attached:
+            self.notify(
+                str(exc), title="Cannot read the closed deals", severity="error", markup=False
+            )
+
+    def _show_closed(self, waiting: Timer, closed: list[Deal]) -> None:
         from screens.closed_deals import ClosedDeals
 
-        if not self.complete:
-            # The first read takes the open deals only; the closed ones follow in the next.
-            self.notify(
-                "The won and lost deals are still being read; press c again in a moment.",
-                title="Closed deals",
-                severity="warning",
-            )
-            return
+        waiting.stop()
+        if not self.is_attached or self.app.screen is not self:
+            return  # the person went elsewhere meanwhile
+        by_id = {deal.id: deal for deal in closed}
 
         def chosen(deal_id: int | None) -> None:
-            deal = self.deals.get(deal_id) if deal_id is not None else None
+            deal = by_id.get(deal_id) if deal_id is not None else None
             if deal is None:
                 return
             pipeline = self.settings.pipeline
@@ -521,10 +547,7 @@ class BoardScreen(BoardSync):
             self.notify(f"Reopened deal {deal.id} in {stage}. u undoes it.", markup=False)
 
         self.app.push_screen(
-            ClosedDeals(
-                list(self.deals.values()), self.settings.pipeline, self.clock(), blink=self.blink
-            ),
-            chosen,
+            ClosedDeals(closed, self.settings.pipeline, self.clock(), blink=self.blink), chosen
         )
 
     def action_undo(self) -> None:
@@ -605,9 +628,7 @@ class BoardScreen(BoardSync):
         """Pick whose deals to show."""
         from screens.owner_picker import OwnerPicker
 
-        counts = Counter(
-            deal.owner for deal in self.deals.values() if deal.status is not Status.LOST
-        )
+        counts = Counter(self.session.live.owners())
 
         def picked(owner: str | None) -> None:
             if owner is not None:
@@ -625,7 +646,6 @@ class BoardScreen(BoardSync):
 
     def action_reload(self) -> None:
         """Read the whole store again now."""
-        self._stamp = None
         self._start_read(force=True)
         self.notify("Reloaded.", timeout=2)
 
@@ -645,7 +665,8 @@ class BoardScreen(BoardSync):
 
     def action_window(self) -> None:
         """The next metrics window: 30 d, 90 d, 1 y, all."""
-        self.window = (self.window + 1) % len(self.windows)
+        if self.session.next_window():
+            self._start_read(force=True)  # a longer window: its deals are read again first
         self.refresh_metrics()
 
     def action_help(self) -> None:

@@ -127,14 +127,18 @@ class BoardSession:
 
     # Reading -------------------------------------------------------------------------------
 
-    def fetch(self, force: bool, seq: int) -> Fetched | None:
+    def fetch(
+        self, force: bool, seq: int, stamp: tuple[int, ...] | None = None
+    ) -> Fetched | None:
         """Read what changed since the last read (None: nothing did). Worker thread.
 
         Only what changed is read and decoded: a colleague's change costs the blocks it
-        touched, not the store. ``force`` starts over from nothing.
+        touched, not the store. ``force`` starts over from nothing. ``stamp`` is the store's
+        `Repository.stamp` if the caller took it already.
         """
         closed = self.with_closed
-        stamp = self.repository.stamp()
+        if stamp is None:
+            stamp = self.repository.stamp()
         if not force and stamp == self.stamp:
             return None
         changes = self.repository.changes(None if force else self.cursor, include_closed=closed)

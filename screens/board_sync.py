@@ -1,15 +1,16 @@
-"""The board's data: the loaded deals, kept fresh from the store, and changes written behind.
+"""The board's screen over its session: reads and writes on threads, and what they redraw.
 
-Only this class (and the board screen built on it) talks to the repository. Reads and
-writes run in thread workers (the store's lock may wait up to ``settings.lock_timeout``);
-changes show at once and are written behind, in order, each checked against the version
-the person saw.
+The data (the deals in view, the change feed, writes shown before they land, undo, the
+metrics window) lives in `screens.board_session.BoardSession`, which knows no widget; this
+screen runs its reads and writes in thread workers (the store's lock may wait up to
+``settings.lock_timeout``) and draws what the session says changed. Changes show at once and
+are written behind, in order, each checked against the version the person saw.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from textual import on, work
@@ -21,20 +22,21 @@ from textual.widgets import Input, Static
 
 from board.deal import Deal
 from board.errors import Conflict, FunnelError, StoreLocked
-from board.metrics import Metrics, compute_metrics
+from board.metrics import Metrics
 from board.settings import Settings
 from board.spend import Spend
 from screens.board_layout import BoardLayout, board_layout
+from screens.board_session import WINDOWS, BoardSession, Fetched, MetricsRequest
 from screens.board_view import BoardView
 from screens.column_data import ColumnData, build_columns, unknown_lane
 from screens.deal_filter import DealFilter
 from screens.deal_list import DealList
 from screens.key_bar import KeyBar
-from screens.side_panel import SidePanel, metrics_window
+from screens.side_panel import SidePanel
 from screens.status_line import StatusLine
-from screens.store_writer import Intent, StoreWriter, WriteJob
+from screens.store_writer import StoreWriter, WriteJob
 from screens.undo_log import Transition, UndoLog
-from storage.repository import Changes, Cursor, Repository, WriteReceipt
+from storage.repository import Repository, WriteReceipt
 
 _CHECKED: tuple[tuple[str, tuple[object, ...]], ...] = (
     ("detail", ()),
@@ -52,13 +54,7 @@ _CHECKED: tuple[tuple[str, tuple[object, ...]], ...] = (
 POLL_SECONDS = 0.4
 """How often the store's change stamp is checked; a change by anyone shows within a second."""
 
-WINDOWS: tuple[tuple[int | None, str], ...] = (
-    (30, "last 30 days"),
-    (90, "last 90 days"),
-    (365, "last year"),
-    (None, "all time"),
-)
-"""What ``w`` cycles through: days back from now (None: since the first deal) and a label."""
+__all__ = ["EMPTY_TEXT", "POLL_SECONDS", "WINDOWS", "BoardSync"]
 
 EMPTY_TEXT = (
     "No deals yet.\n\n"
@@ -88,45 +84,46 @@ class BoardSync(Screen[None]):
         self.clock = clock
         self.user = user
         self.blink = blink
-        self.deals: dict[int, Deal] = {}
-        """Every deal of the last read (open and closed), with my unwritten changes on top."""
-        self.loaded = False
+        self.session = BoardSession(repository, settings, clock)
         self.built = False
         """Whether the board and its panel are mounted (they come after the first frame)."""
         self.deal_filter = DealFilter()
-        self.undo_log = UndoLog()
         self.panel_wanted: bool | None = None
         """The person's choice with ``s`` (None: shown when the columns keep their room)."""
         self.fitted = BoardLayout((), 0, panel_fits=False)
         """How the width is shared now (see `screens.board_layout`)."""
-        days = settings.metrics_window_days
-        self.windows = (
-            WINDOWS
-            if any(d == days for d, _ in WINDOWS)
-            else ((days, f"last {days} days"), *WINDOWS)
-        )
-        """The metrics windows ``w`` cycles through; the team's own default is one of them."""
-        self.window = next(i for i, (d, _) in enumerate(self.windows) if d == days)
         self.writer = StoreWriter(repository)
-        self._pending: dict[int, Deal | None] = {}
-        self._stamp: tuple[int, ...] | None = None
-        self._cursor: Cursor | None = None
-        """Where the deals shown stand in the store's history (see `Repository.changes`)."""
-        self._with_closed = False
-        """Whether reads take closed deals too. The first read takes the open ones only, so
-        the columns show at once on a store of years; the closed ones (for the metrics) follow
-        in the next read."""
-        self.complete = False
-        """Whether the deals held include the closed ones, so the metrics can be computed."""
-        self._write_seq = 0
         self._reading = False
         self._busy_shown = False
         self._minute = -1
         self._available: tuple[bool | None, ...] = ()
         self._columns: tuple[ColumnData, ...] = ()
-        self._in_flight = 0
         self._side_due = False
-        self._spend: tuple[Spend, ...] = ()
+
+    # What the session holds, as the screen and its tests read it.
+
+    @property
+    def deals(self) -> Mapping[int, Deal]:
+        """Every open deal and the closed ones the metrics need whole, mine shown on top."""
+        return self.session.deals
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the store has been read (the open deals at least)."""
+        return self.session.loaded
+
+    @property
+    def complete(self) -> bool:
+        """Whether the closed deals have been read too, so the metrics can be computed."""
+        return self.session.complete
+
+    @property
+    def undo_log(self) -> UndoLog:
+        return self.session.undo_log
+
+    @property
+    def _spend(self) -> tuple[Spend, ...]:
+        return self.session.spend
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status-line")
@@ -185,71 +182,36 @@ class BoardSync(Screen[None]):
     def _start_read(self, *, force: bool) -> None:
         """Read in a worker, one read at a time; ``force`` reads even if nothing changed."""
         self._reading = True
-        self._read(force, self._write_seq)
+        self._read(force, self.session.write_seq)
 
     @work(thread=True, group="read", exit_on_error=True, description="read the store")
     def _read(self, force: bool, seq: int) -> None:
-        # Only what changed since the last read is read and decoded: a colleague's change costs
-        # the blocks it touched, not the store. ``force`` starts over from nothing.
-        stamp: tuple[int, ...] = ()
-        closed = self._with_closed
+        stamp: tuple[int, ...] = ()  # as it was before the read: a failed read is said once
         try:
             stamp = self.repository.stamp()
-            if not force and stamp == self._stamp:
-                return
-            since = None if force else self._cursor
-            changes = self.repository.changes(since, include_closed=closed)
+            fetched = self.session.fetch(force, seq, stamp)
         except StoreLocked as exc:
             self._hand_over(self._store_busy, exc)  # the next poll tries again
         except FunnelError as exc:
             self._hand_over(self._problem, exc, stamp)
         else:
-            self._hand_over(self._apply_changes, changes, stamp, seq, closed)
+            if fetched is not None:
+                self._hand_over(self._take, fetched)
         finally:
             self._reading = False
 
-    def _apply_changes(
-        self, changes: Changes, stamp: tuple[int, ...], seq: int, closed: bool
-    ) -> None:
+    def _take(self, fetched: Fetched) -> None:
         if not self.is_attached:
             return  # the app is closing
-        if seq != self._write_seq:
-            self._stamp = None  # a write landed while reading: this read may predate it
-            return
+        update = self.session.take(fetched)
+        if update is None:
+            return  # a write of mine landed while reading: the next read follows
         self._busy_shown = False
-        self._stamp = stamp  # what `stamp()` said before this read; a newer write re-reads
-        self._cursor = changes.cursor
-        if not closed:
-            # The open deals are enough to draw the columns; the next poll reads everything
-            # from nothing (open blocks are not decoded twice), and the metrics follow.
-            self._with_closed = True
-            self._stamp = self._cursor = None
-        elif changes.reset:
-            self.complete = True
-        deals = {} if changes.reset else self.deals
-        touched = {deals[i].stage for i in changes.deleted if i in deals}
-        for deal_id in changes.deleted:
-            deals.pop(deal_id, None)
-        for deal in changes.deals:
-            old = deals.get(deal.id)
-            touched.update((deal.stage,) if old is None else (deal.stage, old.stage))
-            deals[deal.id] = deal
-        for deal_id, mine in self._pending.items():
-            stored = deals.get(deal_id)
-            if mine is None:
-                deals.pop(deal_id, None)
-            elif stored is None or stored.version < mine.version:
-                deals[deal_id] = mine
-        self.deals = deals
-        if changes.spend is not None:
-            self._spend = changes.spend
-        first = not self.loaded
-        self.loaded = True
-        if changes.reset or first:
+        if update.stages is None:
             self._render_board()
-        elif touched or changes.spend is not None:
-            self._render_board(stages=touched)
-        if closed and (changes.reset or first or touched or changes.spend is not None):
+        elif update.redraw:
+            self._render_board(stages=set(update.stages))
+        if update.metrics:
             self.refresh_metrics()
 
     def _store_busy(self, exc: StoreLocked) -> None:
@@ -263,7 +225,7 @@ class BoardSync(Screen[None]):
         if not self.is_attached:
             return  # the app is closing
         # Said once per state of the file: the next read is when the file changes again.
-        self._stamp = stamp
+        self.session.refused(stamp)
         self.notify(str(exc), title="Cannot read the store", severity="error", markup=False)
 
     # Showing -----------------------------------------------------------------------------
@@ -364,10 +326,11 @@ class BoardSync(Screen[None]):
     def refresh_metrics(self) -> None:
         """Recompute the panel's metrics (window, owner filter or deals changed)."""
         panel = self.query_one(SidePanel)
-        panel.show_metrics(None, self.windows[self.window][1])
-        if not self.complete:
+        panel.show_metrics(None, self.session.window_label)
+        request = self.session.metrics_request(self.deal_filter.owner)
+        if request is None:
             return  # the closed deals are still being read: no half-true figures
-        self._compute_metrics(list(self.deals.values()), self._spend, self.deal_filter.owner)
+        self._compute_metrics(request)
 
     # A description of our own: by default Textual describes a worker by the repr of its
     # arguments, here ten thousand deals, on the UI thread.
@@ -378,25 +341,15 @@ class BoardSync(Screen[None]):
         exit_on_error=True,
         description="compute the metrics",
     )
-    def _compute_metrics(
-        self, deals: list[Deal], spend: tuple[Spend, ...], owner: str | None
-    ) -> None:
-        now = self.clock()
-        label = self.windows[self.window][1]
-        metrics = compute_metrics(
-            deals,
-            spend,
-            settings=self.settings,
-            window=metrics_window(self.windows[self.window][0], now, deals),
-            now=now,
-            owner=owner,
-        )
-        if label == self.windows[self.window][1] and owner == self.deal_filter.owner:
-            self._hand_over(self._show_metrics, metrics, label)
+    def _compute_metrics(self, request: MetricsRequest) -> None:
+        metrics = self.session.compute(request)
+        self._hand_over(self._show_metrics, metrics, request)
 
-    def _show_metrics(self, metrics: Metrics, label: str) -> None:
-        if self.is_attached:
-            self.query_one(SidePanel).show_metrics(metrics, label)
+    def _show_metrics(self, metrics: Metrics, request: MetricsRequest) -> None:
+        # Shown only if the person has not moved on to another window or owner meanwhile.
+        current = request.label == self.session.window_label
+        if self.is_attached and current and request.owner == self.deal_filter.owner:
+            self.query_one(SidePanel).show_metrics(metrics, request.label)
 
     def _status(self) -> None:
         open_count = sum(column.count for column in self._columns[:-1]) if self.loaded else None
@@ -467,76 +420,37 @@ class BoardSync(Screen[None]):
     ) -> None:
         """Queue a write; ``shown`` (or ``removed``) is what the board shows until it lands."""
         if deal_id is not None and (shown is not None or removed):
-            self._pending[deal_id] = shown
-            before = self.deals.get(deal_id)
-            stages = {deal.stage for deal in (before, shown) if deal is not None}
-            if shown is None:
-                self.deals.pop(deal_id, None)
-            else:
-                self.deals[deal_id] = shown
-            self._render_board(keep=deal_id if shown is not None else None, stages=stages)
-        # Queue the write once this frame is out: encoding a big store holds the GIL.
-        self._in_flight += 1
-        self.call_after_refresh(self.writer.submit, job)
+            stages = self.session.show(deal_id, shown)
+            self._render_board(keep=deal_id if shown is not None else None, stages=set(stages))
+        # Queue the write once this frame is out: encoding a big store holds the GIL. The app
+        # runs it, not this screen: a dialog opened and closed within the frame must not drop it.
+        self.session.queued()
+        self.app.call_after_refresh(self.writer.submit, job)
         self._show_side()
 
     @property
     def saving(self) -> bool:
         """Whether some of my changes are not in the store yet."""
-        return self._in_flight > 0
+        return self.session.saving
 
     def _write_done(
         self, job: WriteJob, transition: Transition, receipt: WriteReceipt | None
     ) -> None:
         if not self.is_attached:
             return  # the app is closing
-        self._in_flight -= 1
-        self._write_seq += 1
-        if receipt is not None and self._cursor is not None and receipt.before == self._cursor:
-            # Nobody wrote between my last read and my write: what I show now is the store as
-            # my write left it, so there is nothing to read back.
-            self._cursor, self._stamp = receipt.after, receipt.stamp
-        deal_id, stored = transition.deal_id, transition.new
-        shown = self.deals.get(deal_id)
-        mine = self._pending.get(deal_id)
-        if mine is not None and stored is not None and mine.version > stored.version:
-            pass  # a later change of mine to this deal is still on its way: keep showing it
-        else:
-            self._pending.pop(deal_id, None)
-            if stored is None:
-                self.deals.pop(deal_id, None)
-            else:
-                self.deals[deal_id] = stored
-        if job.intent is Intent.DO:
-            self.undo_log.record(transition)
-        elif job.intent is Intent.UNDO and job.source is not None:
-            self.undo_log.undone(job.source, transition)
-            self.notify(f"Undid {job.label} of deal {transition.deal_id}.", markup=False)
-        elif job.source is not None:
-            self.undo_log.redone(job.source, transition)
-            self.notify(f"Redid {job.label} of deal {transition.deal_id}.", markup=False)
-        stages = {deal.stage for deal in (shown, stored) if deal is not None}
-        self._render_board(keep=deal_id if stored is not None else None, stages=stages)
+        written = self.session.written(job, transition, receipt)
+        if written.notice is not None:
+            self.notify(written.notice, markup=False)
+        self._render_board(keep=written.keep, stages=set(written.stages))
         self.refresh_keys()
 
     def _write_failed(self, job: WriteJob, exc: FunnelError) -> None:
         if not self.is_attached:
             return  # the app is closing
-        self._in_flight -= 1
-        self._write_seq += 1
-        self._pending.clear()
-        if isinstance(exc, Conflict):
-            title = "Changed by someone else"
-            if job.source is not None:
-                self.undo_log.forget(job.source)
-            if job.on_conflict is not None:
-                self.call_after_refresh(job.on_conflict, exc)
-        elif isinstance(exc, StoreLocked):
-            title = "Store busy: not saved"
-        else:
-            title = f"Cannot {job.label}"
+        title = self.session.failed(job, exc)
+        if isinstance(exc, Conflict) and job.on_conflict is not None:
+            self.call_after_refresh(job.on_conflict, exc)
         self.notify(str(exc), title=title, severity="error", markup=False, timeout=8)
-        self._stamp = None
         self._start_read(force=True)
         self.refresh_keys()
 

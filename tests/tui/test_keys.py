@@ -6,10 +6,12 @@ from pathlib import Path
 
 from textual.command import CommandPalette
 
+from board.metrics import compute_metrics
 from screens.board_screen import BoardScreen
 from screens.deal_detail import DealDetail
 from screens.help_screen import HelpScreen
 from screens.metrics_panel import MetricsPanel
+from storage import open_repository
 from tests.tui.conftest import (
     USER,
     board_of,
@@ -155,10 +157,21 @@ async def test_w_cycles_the_metrics_window_and_the_panel_computes_it(
         assert panel.window_label == "last 90 days"
         assert panel.metrics is not None and panel.metrics.owner is None
         seen = []
+        store = open_repository(board_store).snapshot()
         for _ in range(4):
             await pilot.press("w")
             await until(pilot, lambda: panel.metrics is not None)
             seen.append(panel.window_label)
+            # Whatever the board holds whole or as figures, the panel counts every deal.
+            shown = panel.metrics
+            assert shown is not None
+            assert shown == compute_metrics(
+                store.deals,
+                store.spend,
+                settings=board.settings,
+                window=shown.window,
+                now=shown.now,
+            )
         assert seen == ["last year", "all time", "last 30 days", "last 90 days"]
         assert "Metrics · last 90 days" in screen_text(app)
         await pilot.press("m")  # the metrics follow the owner filter
