@@ -83,6 +83,20 @@ class LiveMetrics:
         self._take(deals)
         self.complete = complete
 
+    @classmethod
+    def reading(cls, settings: Settings, horizon: datetime | None, pinned: set[int]) -> LiveMetrics:
+        """An empty one to `offer` every deal of a whole read, one at a time."""
+        live = cls(settings)
+        live.horizon = horizon
+        live.pinned = set(pinned)
+        return live
+
+    def offer(self, deal: Deal) -> bool:
+        """Take in one deal of a whole read as it is read (``take`` of `Repository.changes`):
+        kept whole here or as its figures, never left in the read's answer (so False)."""
+        self._take((deal,))
+        return False
+
     def apply(self, changed: Iterable[Deal], deleted: Iterable[int]) -> None:
         """Take in what the change feed says changed and was deleted."""
         for deal_id in deleted:

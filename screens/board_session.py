@@ -40,6 +40,8 @@ class Fetched:
     stamp: tuple[int, ...]
     seq: int
     closed: bool
+    live: LiveMetrics | None = None
+    """A whole read's deals as the metrics keep them (the answer itself holds none of them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +129,7 @@ class BoardSession:
 
     # Reading -------------------------------------------------------------------------------
 
-    def fetch(
-        self, force: bool, seq: int, stamp: tuple[int, ...] | None = None
-    ) -> Fetched | None:
+    def fetch(self, force: bool, seq: int, stamp: tuple[int, ...] | None = None) -> Fetched | None:
         """Read what changed since the last read (None: nothing did). Worker thread.
 
         Only what changed is read and decoded: a colleague's change costs the blocks it
@@ -141,8 +141,14 @@ class BoardSession:
             stamp = self.repository.stamp()
         if not force and stamp == self.stamp:
             return None
-        changes = self.repository.changes(None if force else self.cursor, include_closed=closed)
-        return Fetched(changes, stamp, seq, closed)
+        since = None if force else self.cursor
+        if not closed:
+            return Fetched(self.repository.changes(since, include_closed=False), stamp, seq, False)
+        # Should the answer be everything, each deal is offered as it is read and kept only as
+        # the metrics need it: years of closed deals are never all alive at once.
+        live = LiveMetrics.reading(self.settings, self.horizon(), self.live.pinned)
+        changes = self.repository.changes(since, include_closed=True, take=live.offer)
+        return Fetched(changes, stamp, seq, True, live if changes.reset else None)
 
     def take(self, fetched: Fetched) -> Update | None:
         """Take in a read; None when a write of mine landed meanwhile (the next read follows)."""
@@ -159,7 +165,12 @@ class BoardSession:
             self.stamp = self.cursor = None
         held = self.live.kept
         touched: set[str] = set()
-        if changes.reset:
+        if changes.reset and fetched.live is not None:
+            fetched.live.pinned |= self.live.pinned
+            fetched.live.complete = True
+            self.live = fetched.live
+            held = self.live.kept
+        elif changes.reset:
             self.live.reset(changes.deals, self.horizon(), complete=fetched.closed)
         else:
             for deal_id in changes.deleted:

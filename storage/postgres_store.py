@@ -367,12 +367,20 @@ class PostgresRepository:
         except (InvalidInput, orjson.JSONDecodeError) as err:
             raise StoreCorrupt(f"{self.name}: a deal cannot be read ({err})") from None
 
-    def _deals(self, cur: psycopg.Cursor[Any], where: str = "", *args: Any) -> list[Deal]:
+    def _deals(
+        self,
+        cur: psycopg.Cursor[Any],
+        where: str = "",
+        *args: Any,
+        take: Callable[[Deal], bool] | None = None,
+    ) -> list[Deal]:
         cur.execute(
             f"SELECT {_DEAL_COLUMNS} FROM {SCHEMA_NAME}.deals {where} ORDER BY id",
             args or None,
         )
-        return [self._decode(text) for (text,) in cur]
+        if take is None:
+            return [self._decode(text) for (text,) in cur]
+        return [deal for deal in (self._decode(text) for (text,) in cur) if take(deal)]
 
     def _spend(self, cur: psycopg.Cursor[Any]) -> tuple[Spend, ...]:
         cur.execute(f"SELECT doc::text FROM {SCHEMA_NAME}.spend ORDER BY id")
@@ -445,7 +453,13 @@ class PostgresRepository:
             spend = self._spend(cur)
             return Snapshot(tuple(deals), spend, meta, _stamp(cursor.store, cursor.position))
 
-    def changes(self, since: Cursor | None, *, include_closed: bool = True) -> Changes:
+    def changes(
+        self,
+        since: Cursor | None,
+        *,
+        include_closed: bool = True,
+        take: Callable[[Deal], bool] | None = None,
+    ) -> Changes:
         """What changed since ``since``: the rows written or deleted after its generation."""
         with self._reading() as cur:
             if cur is None:
@@ -453,7 +467,8 @@ class PostgresRepository:
                 return Changes(empty, (), frozenset(), (), self._empty_meta(), since != empty)
             meta, cursor = self._meta(cur)
             if since is None or since.store != cursor.store or since.position > cursor.position:
-                deals = self._deals(cur, "" if include_closed else "WHERE is_open")
+                where = "" if include_closed else "WHERE is_open"
+                deals = self._deals(cur, where, take=take)
                 return Changes(cursor, tuple(deals), frozenset(), self._spend(cur), meta, True)
             changed = self._deals(cur, "WHERE generation > %s", since.position)
             kept = tuple(d for d in changed if include_closed or d.is_open)

@@ -99,8 +99,19 @@ class Repository(Protocol):
         """A cheap change token (file stats, no parsing): differs after any committed write."""
         ...
 
-    def changes(self, since: Cursor | None, *, include_closed: bool = True) -> Changes:
-        """What changed since ``since`` (everything when ``None``), costing what changed."""
+    def changes(
+        self,
+        since: Cursor | None,
+        *,
+        include_closed: bool = True,
+        take: Callable[[Deal], bool] | None = None,
+    ) -> Changes:
+        """What changed since ``since`` (everything when ``None``), costing what changed.
+
+        ``take``, when given, is offered each deal of a whole answer (``reset``) as it is read,
+        and the answer keeps only those it returns True for: a reader of years of deals takes
+        in what it needs from the others without every one of them alive at once.
+        """
         ...
 
     @property

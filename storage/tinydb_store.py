@@ -128,15 +128,18 @@ class TinyDBRepository:
             self._decoded[key] = _Decoded(generation, kept)
         return fresh
 
-    def _deals(self, txn: Transaction, *, closed: bool) -> list[Deal]:
-        """Deals in id order, open ones only unless ``closed``."""
+    def _deals(
+        self, txn: Transaction, *, closed: bool, take: Callable[[Deal], bool] | None = None
+    ) -> list[Deal]:
+        """Deals in id order, open ones only unless ``closed``; those ``take`` accepts."""
         kinds = (Kind.OPEN, Kind.CLOSED) if closed else (Kind.OPEN,)
         found: dict[int, Deal] = {}
         for kind in kinds:
             for key in txn.blocks(kind):
                 for deal_id, (_, deal) in self._block_deals(txn, key).items():
                     assert deal is not None  # a whole read decodes every line
-                    found[deal_id] = deal
+                    if take is None or take(deal):
+                        found[deal_id] = deal
         self._forget_gone(txn)
         return [found[i] for i in sorted(found)]
 
@@ -189,13 +192,19 @@ class TinyDBRepository:
                 stamp=txn.main.stamp or (),
             )
 
-    def changes(self, since: Cursor | None, *, include_closed: bool = True) -> Changes:
+    def changes(
+        self,
+        since: Cursor | None,
+        *,
+        include_closed: bool = True,
+        take: Callable[[Deal], bool] | None = None,
+    ) -> Changes:
         """What changed since ``since``: the manifest, then only the blocks it names anew."""
         with self._read() as txn:
             cursor = _cursor(txn)
             meta = meta_from_doc(txn.meta_doc, self.path)
             if since is None or since.store != cursor.store or txn.legacy is not None:
-                everything = tuple(self._deals(txn, closed=include_closed))
+                everything = tuple(self._deals(txn, closed=include_closed, take=take))
                 return Changes(cursor, everything, frozenset(), self._spend(txn), meta, True)
             kinds = (Kind.OPEN, Kind.CLOSED) if include_closed else (Kind.OPEN,)
             seen, now = dict(since.parts), dict(cursor.parts)

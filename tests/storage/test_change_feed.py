@@ -43,6 +43,24 @@ def test_from_nothing_the_feed_gives_everything(repo: Repository) -> None:
     assert [d.title for d in repo.changes(None, include_closed=False).deals] == ["Acme"]
 
 
+def test_a_whole_answer_offers_each_deal_and_keeps_those_taken(repo: Repository) -> None:
+    for i in range(6):
+        repo.add(maker(f"Deal {i}", stage="customer" if i % 2 else "awareness"))
+    offered: list[int] = []
+
+    def take(deal: Deal) -> bool:
+        offered.append(deal.id)
+        return deal.is_open
+
+    whole = repo.changes(None, take=take)
+    assert whole.reset and sorted(offered) == [1, 2, 3, 4, 5, 6]
+    assert [d.id for d in whole.deals] == [1, 3, 5]
+    repo.change(2, lambda d: journey.edit(d, DealChanges(notes="x"), by="sam", now=T0))
+    offered.clear()
+    later = repo.changes(whole.cursor, take=take)  # not a whole answer: nothing is offered
+    assert not later.reset and [d.id for d in later.deals] == [2] and offered == []
+
+
 def test_nothing_changed_is_an_empty_answer(repo: Repository) -> None:
     repo.add(maker())
     cursor = repo.changes(None).cursor

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,10 +75,10 @@ async def test_c_lists_the_closed_deals_before_the_board_has_read_them(
     read = repository.changes
     closed_read = threading.Event()
 
-    def held(since: Cursor | None, *, include_closed: bool = True) -> Changes:
+    def held(since: Cursor | None, *, include_closed: bool = True, **more: Any) -> Changes:
         if include_closed:
             closed_read.wait(10)
-        return read(since, include_closed=include_closed)
+        return read(since, include_closed=include_closed, **more)
 
     monkeypatch.setattr(repository, "changes", held)
     async with app.run_test(size=(120, 40)) as pilot:
