@@ -326,11 +326,15 @@ class BoardSync(Screen[None]):
     def refresh_metrics(self) -> None:
         """Recompute the panel's metrics (window, owner filter or deals changed)."""
         panel = self.query_one(SidePanel)
-        panel.show_metrics(None, self.session.window_label)
-        request = self.session.metrics_request(self.deal_filter.owner)
-        if request is None:
-            return  # the closed deals are still being read: no half-true figures
-        self._compute_metrics(request)
+        owner, label = self.deal_filter.owner, self.session.window_label
+        request = self.session.metrics_request(owner)
+        shown = panel.metrics
+        if request is None or shown is None or shown[1] != label or shown[0].owner != owner:
+            # Another window or owner, or the closed deals still being read: no figure that is
+            # not the one asked for. A change of a deal keeps the figures until the new ones.
+            panel.show_metrics(None, label)
+        if request is not None:
+            self._compute_metrics(request)
 
     # A description of our own: by default Textual describes a worker by the repr of its
     # arguments, here ten thousand deals, on the UI thread.

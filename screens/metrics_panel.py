@@ -179,6 +179,21 @@ def _gauge_lines(name: str, share: float | None, guidance: Guidance, width: int)
     ]
 
 
+class Part(Static):
+    """One part of the panel, redrawn only when its text changed, and laid out again only
+    when its number of lines did: a colleague's change must not repaint the whole screen."""
+
+    shown: tuple[str, tuple[object, ...]] | None = None
+
+    def show(self, content: Content) -> None:
+        now = (content.plain, tuple(content.spans))
+        if now == self.shown:
+            return
+        layout = self.shown is None or self.shown[0].count("\n") != now[0].count("\n")
+        self.shown = now
+        self.update(content, layout=layout)
+
+
 class MetricsPanel(Widget, can_focus=False):
     """Marketing | Handoff | Sales, then Budget, for the window the board chose."""
 
@@ -230,12 +245,12 @@ class MetricsPanel(Widget, can_focus=False):
         self.pipeline = pipeline
 
     def compose(self) -> ComposeResult:
-        yield Static(id="metrics-window", markup=False)
+        yield Part(id="metrics-window", markup=False)
         for group in ("marketing", "handoff", "sales"):
-            yield Static(id=f"metrics-{group}", classes="metrics-group", markup=False)
-        yield Static(id="metrics-revenue-caption", classes="metrics-group", markup=False)
+            yield Part(id=f"metrics-{group}", classes="metrics-group", markup=False)
+        yield Part(id="metrics-revenue-caption", classes="metrics-group", markup=False)
         yield Sparkline([], id="metrics-revenue")
-        yield Static(id="metrics-budget", classes="metrics-group", markup=False)
+        yield Part(id="metrics-budget", classes="metrics-group", markup=False)
 
     def on_mount(self) -> None:
         self._draw()
@@ -249,6 +264,9 @@ class MetricsPanel(Widget, can_focus=False):
     def watch_window_label(self) -> None:
         self._draw()
 
+    def _part(self, selector: str) -> Part:
+        return self.query_one(selector, Part)
+
     def _draw(self) -> None:
         if not self.is_mounted:
             return
@@ -256,20 +274,21 @@ class MetricsPanel(Widget, can_focus=False):
         label = f"Metrics · {self.window_label}" if self.window_label else "Metrics"
         m = self.metrics
         self.set_class(m is None, "-loading")
-        title = self.query_one("#metrics-window", Static)
         if m is None:
-            title.update(Content.assemble(label, ("\ncomputing…", "$text-muted")))
+            self._part("#metrics-window").show(
+                Content.assemble(label, ("\ncomputing…", "$text-muted"))
+            )
             return
         who = f" · {m.owner}" if m.owner else ""
-        title.update(Content(fit(label + who, width)))
-        self.query_one("#metrics-marketing", Static).update(
-            marketing_content(m, self.pipeline, width)
-        )
-        self.query_one("#metrics-handoff", Static).update(handoff_content(m, width))
-        self.query_one("#metrics-sales", Static).update(sales_content(m, width))
+        self._part("#metrics-window").show(Content(fit(label + who, width)))
+        self._part("#metrics-marketing").show(marketing_content(m, self.pipeline, width))
+        self._part("#metrics-handoff").show(handoff_content(m, width))
+        self._part("#metrics-sales").show(sales_content(m, width))
         weeks, caption = weekly_revenue(m, width)
-        self.query_one("#metrics-revenue-caption", Static).update(caption)
+        self._part("#metrics-revenue-caption").show(caption)
         sparkline = self.query_one(Sparkline)
-        sparkline.data = weeks
-        sparkline.styles.width = max(len(weeks), 1)
-        self.query_one("#metrics-budget", Static).update(budget_content(m, width))
+        if list(sparkline.data or []) != list(weeks):
+            sparkline.data = weeks
+        if sparkline.styles.width is None or sparkline.styles.width.value != max(len(weeks), 1):
+            sparkline.styles.width = max(len(weeks), 1)
+        self._part("#metrics-budget").show(budget_content(m, width))

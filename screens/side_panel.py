@@ -123,6 +123,12 @@ class SidePanel(VerticalScroll, can_focus=False):
             summary_content(columns, now, sla_hours, currency, width)
         )
 
+    @property
+    def metrics(self) -> tuple[Metrics, str] | None:
+        """The metrics shown and their window's label (None: being computed)."""
+        panel = self.query_one(MetricsPanel)
+        return None if panel.metrics is None else (panel.metrics, panel.window_label)
+
     def show_metrics(self, metrics: Metrics | None, window_label: str) -> None:
         """Hand the metrics of a window to the metrics panel (None: being computed)."""
         panel = self.query_one(MetricsPanel)

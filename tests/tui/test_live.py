@@ -178,3 +178,37 @@ async def test_the_status_line_catches_up_when_a_dialog_closes(board_store: Path
         await until(pilot, lambda: "Colleague's lead" in str(board.deals.values()), timeout=10)
         await pilot.press("escape")
         await until(pilot, lambda: f"{before + 1} open" in screen_text(app), timeout=5)
+
+
+async def test_a_colleague_change_keeps_the_figures_until_the_new_ones_come(
+    board_store: Path,
+) -> None:
+    """The panel never blinks to "computing…" for a colleague's change: it keeps the figures
+    it has (and lays nothing out again) until the new ones are computed."""
+    from board.metrics import Metrics
+    from screens.metrics_panel import MetricsPanel
+    from screens.side_panel import SidePanel
+
+    app = make_app(board_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        board = await loaded(pilot)
+        panel = board.query_one(MetricsPanel)
+        await until(pilot, lambda: panel.metrics is not None)
+        before = panel.metrics
+        assert before is not None
+        side = board.query_one(SidePanel)
+        shown: list[Metrics | None] = []
+        show = side.show_metrics
+
+        def watched(metrics: Metrics | None, label: str) -> None:
+            shown.append(metrics)
+            show(metrics, label)
+
+        side.show_metrics = watched  # type: ignore[method-assign]
+        reopen(board_store).add(lambda i: create(i, "Colleague lead", "awareness", age_days=0.1))
+        await until(
+            pilot,
+            lambda: panel.metrics is not None and panel.metrics.leads == before.leads + 1,
+            timeout=10,
+        )
+        assert shown and None not in shown
