@@ -102,14 +102,24 @@ class TinyDBRepository:
         """
         generation = txn.named.get(key, 0)
         cached = self._decoded.get(key)
-        keep = key[0] is Kind.OPEN
         current = cached is not None and generation and cached.generation == generation
-        if current and cached is not None and (keep or not whole):
+        if current and cached is not None and (key[0] is Kind.OPEN or not whole):
             return cached.deals
-        where = self._where(txn, key)
+        lines = txn.block(key).lines()
+        settled = bool(generation) and not txn.block(key).storage.dirty
+        return self._decode_block(key, generation if settled else 0, lines, whole=whole)
+
+    def _decode_block(
+        self, key: BlockKey, generation: int, lines: dict[str, Any], *, whole: bool
+    ) -> dict[int, tuple[int, Deal | None]]:
+        """Decode a block's lines (those that differ from the cached generation, or all of
+        them if ``whole``), and cache the result as ``generation`` (0: do not cache it)."""
+        cached = self._decoded.get(key)
+        where = self._layout.block(key, generation)
+        keep = key[0] is Kind.OPEN
         old = cached.deals if cached is not None else {}
         fresh: dict[int, tuple[int, Deal | None]] = {}
-        for name, value in txn.block(key).lines().items():
+        for name, value in lines.items():
             deal_id = int(name)
             if type(value) is bytes:
                 mark = hash(value[:-1] if value[-1] == _COMMA else value)
@@ -121,7 +131,7 @@ class TinyDBRepository:
             else:
                 mark, doc = 0, dict(value)
             fresh[deal_id] = (mark, self._decode(doc, deal_id, where))
-        if generation and not txn.block(key).storage.dirty:
+        if generation:
             kept: dict[int, tuple[int, Deal | None]] = (
                 fresh if keep else {i: (mark, None) for i, (mark, _) in fresh.items()}
             )
@@ -200,32 +210,65 @@ class TinyDBRepository:
         take: Callable[[Deal], bool] | None = None,
     ) -> Changes:
         """What changed since ``since``: the manifest, then only the blocks it names anew."""
+        kinds = (Kind.OPEN, Kind.CLOSED) if include_closed else (Kind.OPEN,)
         with self._read() as txn:
             cursor = _cursor(txn)
             meta = meta_from_doc(txn.meta_doc, self.path)
-            if since is None or since.store != cursor.store or txn.legacy is not None:
-                everything = tuple(self._deals(txn, closed=include_closed, take=take))
+            whole = since is None or since.store != cursor.store or txn.legacy is not None
+            if whole and (take is None or txn.legacy is not None):
+                everything = tuple(self._deals(txn, closed=include_closed))
                 return Changes(cursor, everything, frozenset(), self._spend(txn), meta, True)
-            kinds = (Kind.OPEN, Kind.CLOSED) if include_closed else (Kind.OPEN,)
-            seen, now = dict(since.parts), dict(cursor.parts)
-            changed = sorted(
-                {
-                    (kind, number)
+            if whole:
+                # A reader that takes the deals one by one gets the blocks' lines under the
+                # lock and decodes them after it: the lock is held for reading the files, not
+                # for decoding years of deals, which would keep every writer waiting.
+                blocks = [
+                    (key, txn.named.get(key, 0), txn.block(key).lines())
                     for kind in kinds
-                    for number in _numbers(seen, now, kind)
-                    if seen.get(_part((kind, number))) != now.get(_part((kind, number)))
-                },
-                key=lambda key: (key[1], key[0].value),
-            )
-            deals: dict[int, Deal] = {}
-            deleted: set[int] = set()
-            for key in changed:
-                self._diff(txn, key, seen.get(_part(key), 0), deals, deleted, kinds)
-            self._forget_gone(txn)
-            deleted -= deals.keys()
-            spend = self._spend(txn) if since.spend != cursor.spend else None
-            ordered = tuple(deals[i] for i in sorted(deals))
-            return Changes(cursor, ordered, frozenset(deleted), spend, meta)
+                    for key in txn.blocks(kind)
+                ]
+                self._forget_gone(txn)
+                spend = self._spend(txn)
+            else:
+                assert since is not None
+                return self._changes_since(txn, since, cursor, meta, kinds)
+        assert take is not None
+        kept: list[Deal] = []
+        while blocks:
+            key, generation, lines = blocks.pop(0)  # each block's lines let go once decoded
+            for _, deal in self._decode_block(key, generation, lines, whole=True).values():
+                if deal is not None and take(deal):
+                    kept.append(deal)
+        kept.sort(key=lambda deal: deal.id)
+        return Changes(cursor, tuple(kept), frozenset(), spend, meta, True)
+
+    def _changes_since(
+        self,
+        txn: Transaction,
+        since: Cursor,
+        cursor: Cursor,
+        meta: StoreMeta,
+        kinds: tuple[Kind, ...],
+    ) -> Changes:
+        seen, now = dict(since.parts), dict(cursor.parts)
+        changed = sorted(
+            {
+                (kind, number)
+                for kind in kinds
+                for number in _numbers(seen, now, kind)
+                if seen.get(_part((kind, number))) != now.get(_part((kind, number)))
+            },
+            key=lambda key: (key[1], key[0].value),
+        )
+        deals: dict[int, Deal] = {}
+        deleted: set[int] = set()
+        for key in changed:
+            self._diff(txn, key, seen.get(_part(key), 0), deals, deleted, kinds)
+        self._forget_gone(txn)
+        deleted -= deals.keys()
+        spend = self._spend(txn) if since.spend != cursor.spend else None
+        ordered = tuple(deals[i] for i in sorted(deals))
+        return Changes(cursor, ordered, frozenset(deleted), spend, meta)
 
     def _diff(
         self,

@@ -195,3 +195,24 @@ def test_a_reader_holds_no_closed_deal_between_reads(store_path: Path) -> None:
     assert [d.id for d in changes.deals] == [7] and changes.deleted == frozenset()
     assert decoded == [7]  # its closed block's other 999 deals were not decoded again
     assert [d.id for d in repo.changes(None).deals] == list(range(1, 1501))  # a whole read
+
+
+def test_a_whole_read_taken_deal_by_deal_keeps_no_writer_waiting(store_path: Path) -> None:
+    """The board's read of a large store decodes it outside the store's lock: a colleague
+    writing meanwhile is not kept waiting (at 100,000 deals the decoding takes seconds)."""
+    from storage.tinydb_store import TinyDBRepository
+
+    reader = TinyDBRepository(store_path)
+    reader.add_many(lambda first: [maker(f"Deal {i}")(first + i) for i in range(2500)])
+    colleague = TinyDBRepository(store_path, lock_timeout=0.2)
+    written: list[Deal] = []
+
+    def take(deal: Deal) -> bool:
+        if deal.id == 1500:  # half-way through the decoding
+            written.append(colleague.add(maker("Written meanwhile")))
+        return True
+
+    whole = reader.changes(None, take=take)
+    assert whole.reset and len(whole.deals) == 2500 and written[0].id == 2501
+    later = reader.changes(whole.cursor)
+    assert [d.title for d in later.deals] == ["Written meanwhile"]
