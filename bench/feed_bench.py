@@ -470,6 +470,9 @@ def main() -> None:
         help="parts 1 and 2 only, on the file store and on a PostgreSQL server with the same deals",
     )
     os.environ.pop("NO_COLOR", None)
+    # An installed Funnel has compiled bytecode; without it every start recompiles our modules
+    # (the environment passes on to the terminal and to every process started in it).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     run(parser.parse_args())
 
 
