@@ -5,7 +5,8 @@ prints medians beside floors measured in the same run:
 
 1. a store of 100,000 deals, 5 % open: process start to the board fully drawn (the status
    line's open count on screen), against a bare Textual app showing one Static (goal: within
-   3x); the board's resident memory once drawn (goal: 200 MB);
+   3x); the time until the board is idle (closed deals read, metrics computed), and its
+   resident memory then (goal: 200 MB);
 2. a colleague's ``funnel add`` into Interest on that store, made by another process: the time
    until the board shows it (goal: 1 s), and the CPU seconds the board process spends on it
    (utime + stime from /proc, minus the CPU of its polling over an equal quiet period measured
@@ -16,7 +17,11 @@ prints medians beside floors measured in the same run:
 4. the bytes written to the terminal per move (tmux ``pipe-pane``), beside the bytes a bare
    app writes to show one key press (goal: 25 KiB a move).
 
-    python bench/feed_bench.py [--runs 3] [--changes 500] [--spacing 0.45]
+With ``--postgres``, parts 1 and 2 run twice in each run, on the file store and on a throwaway
+local PostgreSQL server (started as the tests start theirs) holding the same deals, beside the
+same floors; parts 3 and 4 are left out.
+
+    python bench/feed_bench.py [--runs 3] [--changes 500] [--spacing 0.45] [--postgres]
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -37,9 +45,12 @@ from pathlib import Path
 from add_bench import build_store  # type: ignore[import-not-found]
 from board_bench import Terminal, header_count, rss_mb  # type: ignore[import-not-found]
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' PostgreSQL server
+
 from board import journey
 from board.deal import Deal, DealChanges, Status
 from storage import open_repository
+from tests.pg import start_server, stop_server
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 TICK = os.sysconf("SC_CLK_TCK")
@@ -75,6 +86,17 @@ def peak_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def settle(pid: int, span: float = 0.5, busy: float = 0.05, timeout: float = 120.0) -> float:
+    """The moment a process has spent under ``busy`` CPU seconds over ``span`` seconds."""
+    limit = time.perf_counter() + timeout
+    while time.perf_counter() < limit:
+        before = cpu_seconds(pid)
+        time.sleep(span)
+        if cpu_seconds(pid) - before < busy:
+            return time.perf_counter()
+    raise SystemExit(f"the board stayed busy for {timeout:.0f} s")
 
 
 def load() -> str:
@@ -130,17 +152,19 @@ def large_store(
     terminal: Piped,
     funnel: str,
     env: dict[str, str],
-    store: Path,
+    store: Path | str,
     quiet: float,
     adds: int,
     figures: Figures,
 ) -> None:
     """Part 1 and 2: draw the 100k store, then colleagues add deals beside it."""
-    opened = len(open_repository(store).query(status=Status.OPEN))
+    opened = count_open(store)
     started = terminal.start(funnel, env)
     figures["drawn"].append(terminal.wait(lambda s: open_count(s) == opened, 120) - started)
     pid = terminal.pid()
-    time.sleep(1.5)  # whatever the first read left to do
+    # The closed deals are read and the metrics computed after the columns show: the CPU
+    # windows below start once that is done.
+    figures["settled"].append(settle(pid) - started)
     figures["rss_drawn"].append(rss_mb(pid))
     figures["peak_drawn"].append(peak_mb(pid))
     for n in range(adds):
@@ -240,6 +264,26 @@ def moves(
     terminal.stop()
 
 
+def count_open(store: Path | str) -> int:
+    return len(open_repository(store).query(status=Status.OPEN))
+
+
+@contextmanager
+def postgres_store(deals: int) -> Iterator[str]:
+    """A throwaway local PostgreSQL server holding ``deals`` deals built as the file store's."""
+    server = start_server()
+    if isinstance(server, str):
+        sys.exit(server)
+    try:
+        url = server.create_database()
+        started = time.perf_counter()
+        build_store(url, deals)
+        print(f"built them on PostgreSQL in {time.perf_counter() - started:.1f} s")
+        yield url
+    finally:
+        stop_server(server)
+
+
 def run(args: argparse.Namespace) -> None:
     began = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="feed-bench-"))
@@ -248,12 +292,6 @@ def run(args: argparse.Namespace) -> None:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; load average {load()}"
     )
-    started = time.perf_counter()
-    build_store(big, args.deals)
-    print(f"built {args.deals:,} deals in {time.perf_counter() - started:.1f} s")
-    build_store(small, args.small)
-    big_open = len(open_repository(big).query(status=Status.OPEN))
-    small_open = len(open_repository(small).query(status=Status.OPEN))
     funnel = shutil.which("funnel", path=str(Path(sys.executable).parent)) or (
         f"{sys.executable} -m board"
     )
@@ -264,140 +302,155 @@ def run(args: argparse.Namespace) -> None:
     }
     bare = work / "bare.py"
     bare.write_text(BARE_APP)
-    names = [
-        "bare_start",
-        "bare_bytes",
-        "drawn",
-        "rss_drawn",
-        "peak_drawn",
-        "idle_cpu",
-        "add_cli",
-        "add_shown",
-        "add_cpu",
-        "rss_after_adds",
-        "peak_after_adds",
-        "rss_before_changes",
-        "rss_after_changes",
-        "peak_changes",
-        "move_bytes",
-    ]
-    figures: Figures = {name: [] for name in names}
+    figures: Figures = defaultdict(list)
+    stores: dict[str, Path | str] = {"file store": big}
     terminal = Piped(work)
     loads = [load()]
     trail: list[tuple[int, float]] = []
-    try:
+    with ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, work, ignore_errors=True)
+        started = time.perf_counter()
+        build_store(big, args.deals)
+        print(f"built {args.deals:,} deals in {time.perf_counter() - started:.1f} s")
+        if args.postgres:
+            stores["PostgreSQL"] = cleanup.enter_context(postgres_store(args.deals))
+        else:
+            build_store(small, args.small)
+        opened = (count_open(big), 0 if args.postgres else count_open(small))
+        cleanup.callback(terminal.stop)
+        per_store: dict[str, Figures] = {label: defaultdict(list) for label in stores}
         for index in range(args.runs + 1):
-            # The first pass only warms the bytecode and page caches.
-            kept = figures if index else {name: [] for name in names}
-            bare_app(terminal, bare, 3, work / "bare.out", kept)
-            large_store(
-                terminal,
-                funnel,
-                {**common, "FUNNEL_DB": str(big)},
-                big,
-                args.quiet,
-                args.adds if index else 1,
-                kept,
-            )
+            # The first pass only warms the bytecode and page caches (and the server's).
+            warm = index == 0
+            bare_app(terminal, bare, 3, work / "bare.out", defaultdict(list) if warm else figures)
+            for label, store in stores.items():
+                large_store(
+                    terminal,
+                    funnel,
+                    {**common, "FUNNEL_DB": str(store)},
+                    store,
+                    args.quiet,
+                    1 if warm else args.adds,
+                    defaultdict(list) if warm else per_store[label],
+                )
             loads.append(load())
-        moves(
-            terminal,
-            funnel,
-            {**common, "FUNNEL_DB": str(small)},
-            small_open,
-            args.moves,
-            work / "moves.out",
-            figures,
-        )
-        loads.append(load())
-        if args.changes:
-            trail = outside_changes(
-                terminal,
-                funnel,
-                {**common, "FUNNEL_DB": str(small)},
-                small,
-                args.changes,
-                args.spacing,
-                figures,
-            )
-        loads.append(load())
-    finally:
-        terminal.stop()
-        shutil.rmtree(work, ignore_errors=True)
-    report(args, figures, trail, loads, (big_open, small_open), terminal)
+        if not args.postgres:
+            small_env = {**common, "FUNNEL_DB": str(small)}
+            moves(terminal, funnel, small_env, opened[1], args.moves, work / "moves.out", figures)
+            loads.append(load())
+            if args.changes:
+                trail = outside_changes(
+                    terminal, funnel, small_env, small, args.changes, args.spacing, figures
+                )
+            loads.append(load())
+    report(args, figures, per_store, trail, loads, opened, terminal)
     print(f"whole run {time.perf_counter() - began:.0f} s")
 
 
 def report(
     args: argparse.Namespace,
     figures: Figures,
+    per_store: dict[str, Figures],
     trail: list[tuple[int, float]],
     loads: list[str],
     opened: tuple[int, int],
     terminal: Piped,
 ) -> None:
-    big_open, small_open = opened
+    print(f"{args.runs} runs after a warm-up; load average per run: {' | '.join(loads)}")
+    for label, taken in per_store.items():
+        report_large_store(args, label, {**figures, **taken}, opened[0], terminal)
+    if trail:
+        report_changes(args, figures, trail, opened[1])
+    if figures.get("move_bytes"):
+        report_moves(args, figures)
+
+
+def median(figures: Figures, name: str) -> float:
+    taken = figures.get(name)
+    return statistics.median(taken) if taken else float("nan")
+
+
+def spread(figures: Figures, name: str, scale: float = 1.0, fmt: str = "{:.2f}") -> str:
+    return ", ".join(fmt.format(x * scale) for x in figures.get(name, []))
+
+
+def report_large_store(
+    args: argparse.Namespace, label: str, figures: Figures, big_open: int, terminal: Piped
+) -> None:
+    """Parts 1 and 2 on one store, beside the floors of the same run."""
 
     def med(name: str) -> float:
-        return statistics.median(figures[name]) if figures[name] else float("nan")
+        return median(figures, name)
 
-    def spread(name: str, scale: float = 1.0, fmt: str = "{:.2f}") -> str:
-        return ", ".join(fmt.format(x * scale) for x in figures[name])
-
-    print(f"{args.runs} runs after a warm-up; load average per run: {' | '.join(loads)}")
     print(
-        f"1. {args.deals:,} deals, {big_open:,} open, drawn in a {terminal.width}x"
+        f"1. {label}: {args.deals:,} deals, {big_open:,} open, drawn in a {terminal.width}x"
         f"{terminal.height} terminal"
     )
     print(
-        f"   floor: bare Textual app, one Static    {med('bare_start'):6.2f} s   ({spread('bare_start')})"
+        f"   floor: bare Textual app, one Static    {med('bare_start'):6.2f} s   "
+        f"({spread(figures, 'bare_start')})"
     )
     print(
-        f"   board fully drawn                      {med('drawn'):6.2f} s   ({spread('drawn')})"
-        f"   ratio {med('drawn') / med('bare_start'):.2f} (goal <= 3)"
+        f"   board fully drawn                      {med('drawn'):6.2f} s   "
+        f"({spread(figures, 'drawn')})   ratio {med('drawn') / med('bare_start'):.2f} (goal <= 3)"
     )
     print(
-        f"   RSS once drawn                         {med('rss_drawn'):6.0f} MB"
+        f"   closed deals read, metrics done, idle  {med('settled'):6.2f} s   "
+        f"({spread(figures, 'settled')})"
+    )
+    print(
+        f"   RSS once idle                          {med('rss_drawn'):6.0f} MB"
         f"  (goal <= 200 MB; peak {med('peak_drawn'):.0f} MB)"
     )
-    print(f"2. a colleague's `funnel add --stage interest`, {len(figures['add_shown'])} adds")
+    print(
+        f"2. {label}: a colleague's `funnel add --stage interest`, {len(figures['add_shown'])} adds"
+    )
     print(f"   the add command itself                 {med('add_cli'):6.2f} s")
     print(
         f"   shown on the board                     {med('add_shown'):6.2f} s   "
-        f"({spread('add_shown')}; goal <= 1 s)"
+        f"({spread(figures, 'add_shown')}; goal <= 1 s)"
     )
     print(
         f"   floor: board's idle CPU, {args.quiet:.0f} s quiet   {med('idle_cpu'):6.2f} s   "
-        f"({spread('idle_cpu')})"
+        f"({spread(figures, 'idle_cpu')})"
     )
     print(
         f"   board CPU spent on the add, less idle  {med('add_cpu'):6.2f} s   "
-        f"({spread('add_cpu')}; goal <= 0.3 s)"
+        f"({spread(figures, 'add_cpu')}; goal <= 0.3 s)"
     )
     print(
         f"   RSS after the adds                     {med('rss_after_adds'):6.0f} MB"
         f"  (peak {med('peak_after_adds'):.0f} MB)"
     )
-    if trail:
-        grown = med("rss_after_changes") - med("rss_before_changes")
-        print(
-            f"3. {args.small:,} deals, {small_open:,} open: {args.changes} outside edits, "
-            f"one every {args.spacing:.2f} s (the board polls every 0.4 s)"
-        )
-        print(
-            f"   RSS before {med('rss_before_changes'):.0f} MB, after "
-            f"{med('rss_after_changes'):.0f} MB: grew {grown:+.1f} MB (goal <= 20 MB); "
-            f"peak {med('peak_changes'):.0f} MB"
-        )
-        print("   RSS by changes landed: " + ", ".join(f"{n}: {mb:.0f}" for n, mb in trail))
+
+
+def report_changes(
+    args: argparse.Namespace, figures: Figures, trail: list[tuple[int, float]], small_open: int
+) -> None:
+    """Part 3: memory under outside changes."""
+    before, after = median(figures, "rss_before_changes"), median(figures, "rss_after_changes")
+    print(
+        f"3. {args.small:,} deals, {small_open:,} open: {args.changes} outside edits, "
+        f"one every {args.spacing:.2f} s (the board polls every 0.4 s)"
+    )
+    print(
+        f"   RSS before {before:.0f} MB, after {after:.0f} MB: grew {after - before:+.1f} MB"
+        f" (goal <= 20 MB); peak {median(figures, 'peak_changes'):.0f} MB"
+    )
+    print("   RSS by changes landed: " + ", ".join(f"{n}: {mb:.0f}" for n, mb in trail))
+
+
+def report_moves(args: argparse.Namespace, figures: Figures) -> None:
+    """Part 4: bytes to the terminal per move."""
+    bare, move = median(figures, "bare_bytes"), median(figures, "move_bytes")
     print(
         f"4. bytes to the terminal, {args.small:,}-deal board, {len(figures['move_bytes'])} moves"
     )
-    print(f"   floor: bare app showing a key press    {med('bare_bytes') / 1024:6.1f} KiB")
+    print(f"   floor: bare app showing a key press    {bare / 1024:6.1f} KiB")
     print(
-        f"   a move                                 {med('move_bytes') / 1024:6.1f} KiB  "
-        f"({spread('move_bytes', 1 / 1024, '{:.1f}')}; goal <= 25 KiB)  "
-        f"ratio {med('move_bytes') / max(med('bare_bytes'), 1):.0f}x the floor"
+        f"   a move                                 {move / 1024:6.1f} KiB  "
+        f"({spread(figures, 'move_bytes', 1 / 1024, '{:.1f}')}; goal <= 25 KiB)  "
+        f"ratio {move / max(bare, 1):.0f}x the floor"
     )
 
 
@@ -411,7 +464,15 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=500)
     parser.add_argument("--spacing", type=float, default=0.45)
     parser.add_argument("--moves", type=int, default=6)
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="parts 1 and 2 only, on the file store and on a PostgreSQL server with the same deals",
+    )
     os.environ.pop("NO_COLOR", None)
+    # An installed Funnel has compiled bytecode; without it every start recompiles our modules
+    # (the environment passes on to the terminal and to every process started in it).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     run(parser.parse_args())
 
 
