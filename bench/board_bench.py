@@ -215,8 +215,9 @@ def run(args: argparse.Namespace) -> None:
         "FUNNEL_DB": str(store),
         "FUNNEL_CONFIG": str(work / "none.toml"),
         "FUNNEL_NOW": "2026-11-20T12:00:00Z",
-        "PYTHONDONTWRITEBYTECODE": "0",
     }
+    # An installed Funnel runs from compiled bytecode; "0" would still turn writing it off.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     bare_script = work / "bare.py"
     bare_script.write_text(BARE_APP)
     figures: Figures = {
