@@ -14,7 +14,7 @@ further back than the horizon needs the store read again (`covers` says when).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -31,20 +31,31 @@ _ZERO = Decimal(0)
 
 @dataclass(frozen=True, slots=True)
 class Settled:
-    """What the settled deals (closed before the horizon) add: wins to date, and by whom."""
+    """What the settled deals (closed before the horizon) add: wins to date, and by whom.
+
+    Settled deals rarely change (an edit or a deletion of an old deal), so one of these is
+    shared by every computation until they do, and each owner's sums are made once.
+    """
 
     won: Mapping[int, tuple[Decimal, str, str]]
     """Settled won deals: id -> (value, customer key, owner)."""
+    _sums: dict[str | None, tuple[Decimal, frozenset[str]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
-    def won_to_date(self, owner: str | None) -> tuple[Decimal, set[str]]:
+    def won_to_date(self, owner: str | None) -> tuple[Decimal, frozenset[str]]:
         """The value won to date and the customers won, of every owner or of one."""
+        known = self._sums.get(owner)
+        if known is not None:
+            return known
         total = _ZERO
         customers: set[str] = set()
         for value, customer, who in self.won.values():
             if owner is None or who == owner:
                 total += value
                 customers.add(customer)
-        return total, customers
+        self._sums[owner] = total, frozenset(customers)
+        return self._sums[owner]
 
 
 class LiveMetrics:
@@ -63,6 +74,8 @@ class LiveMetrics:
         self._kept: dict[int, Deal] = {}
         self._won: dict[int, tuple[Decimal, str, str]] = {}
         self._names: dict[str, str] = {}  # one string per owner and customer, not one per deal
+        self._settled: Settled | None = None
+        """The settled wins as last handed out (None: they changed since)."""
         self.pinned: set[int] = set()
         """Deals kept whole even when settled (the person's own changes, which undo reads)."""
         self.first_created: datetime | None = None
@@ -79,6 +92,7 @@ class LiveMetrics:
         ``complete`` (open deals only: enough to show the board, not for the metrics)."""
         self.horizon = horizon
         self._kept, self._won, self._names = {}, {}, {}
+        self._settled = None
         self.first_created = None
         self._take(deals)
         self.complete = complete
@@ -101,7 +115,8 @@ class LiveMetrics:
         """Take in what the change feed says changed and was deleted."""
         for deal_id in deleted:
             self._kept.pop(deal_id, None)
-            self._won.pop(deal_id, None)
+            if self._won.pop(deal_id, None) is not None:
+                self._settled = None
         self._take(changed)
 
     def _take(self, deals: Iterable[Deal]) -> None:
@@ -111,13 +126,22 @@ class LiveMetrics:
             deal_id = deal.id
             if first is None or deal.created_at < first:
                 first = deal.created_at
+            if deal_id in won:
+                self._settled = None  # a settled win changed, or is kept whole now
             closed_at = deal.won_at if deal.status is _WON else deal.lost_at
-            if horizon is None or deal.status is _OPEN or closed_at is None or closed_at >= horizon:
+            if (
+                horizon is None
+                or deal.status is _OPEN
+                or closed_at is None
+                or closed_at >= horizon
+                or deal_id in self.pinned
+            ):
                 kept[deal_id] = deal
                 won.pop(deal_id, None)
                 continue
             kept.pop(deal_id, None)
             if deal.status is _WON:
+                self._settled = None
                 customer = customer_key(deal.company or deal.title)
                 won[deal_id] = (
                     deal.value,
@@ -127,17 +151,6 @@ class LiveMetrics:
             else:
                 won.pop(deal_id, None)
         self.first_created = first
-
-    def settle(self, horizon: datetime) -> None:
-        """Move the horizon later: deals closed before it keep only their wins to date."""
-        if self.horizon is not None and horizon <= self.horizon:
-            return
-        self.horizon = horizon
-        self._take([deal for deal in self._kept.values() if not deal.is_open])
-
-    def deals(self) -> Iterator[Deal]:
-        """The deals kept whole: every open deal, and those closed since the horizon."""
-        return iter(self._kept.values())
 
     @property
     def kept(self) -> Mapping[int, Deal]:
@@ -157,7 +170,9 @@ class LiveMetrics:
 
     def view(self) -> tuple[tuple[Deal, ...], Settled]:
         """A copy to compute from on another thread while the feed goes on here."""
-        return tuple(self._kept.values()), Settled(dict(self._won))
+        if self._settled is None:
+            self._settled = Settled(dict(self._won))
+        return tuple(self._kept.values()), self._settled
 
     @staticmethod
     def compute(

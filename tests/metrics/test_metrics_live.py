@@ -56,27 +56,12 @@ def test_the_feed_keeps_the_metrics_equal_to_a_full_count(
         assert _live(live, since, owner) == _everything(board, since, owner)
 
 
-@settings(max_examples=50, deadline=None)
-@given(boards(), moments, st.integers(0, 20 * 24))
-def test_a_later_horizon_settles_deals_without_changing_a_figure(
-    start: list[Deal], horizon: datetime, hours: int
-) -> None:
-    board = {deal.id: deal for deal in start}
-    live = LiveMetrics(SETTINGS)
-    live.reset(board.values(), horizon)
-    later = horizon + timedelta(hours=hours)
-    live.settle(later)
-    assert live.horizon == later
-    assert _live(live, later, None) == _everything(board, later, None)
-    assert len(live) <= len(board)
-
-
 def test_settled_deals_are_not_kept_whole() -> None:
     board = [deal for deal in _a_board() if deal.closed_at is not None]
     assert board, "the sample board has closed deals"
     live = LiveMetrics(SETTINGS)
     live.reset(board, NOW)
-    assert list(live.deals()) == []  # all closed before the horizon: none kept whole
+    assert list(live.kept.values()) == []  # all closed before the horizon: none kept whole
     assert live.covers(NOW)
     assert not live.covers(NOW - timedelta(seconds=1))  # a longer window needs a new read
 
@@ -86,7 +71,7 @@ def test_no_horizon_keeps_every_deal() -> None:
     live = LiveMetrics(SETTINGS)
     assert not live.covers(NOW)  # nothing read yet
     live.reset(board, None)
-    assert sorted(d.id for d in live.deals()) == sorted(d.id for d in board)
+    assert sorted(d.id for d in live.kept.values()) == sorted(d.id for d in board)
     assert live.first_created == min(d.created_at for d in board)
 
 

@@ -217,3 +217,37 @@ def test_a_longer_window_reads_the_store_again_then_counts_right(repo: Repositor
     assert not session.next_window()  # back to 30 days: fewer are needed, none missing
     request = session.metrics_request("theo")
     assert request is not None and request.window == Window(NOW - timedelta(days=30), NOW)
+
+
+def test_undo_and_redo_find_an_old_closed_deal_i_touched(repo: Repository) -> None:
+    """A deal closed years ago is held as figures only, unless I changed it: undo and redo
+    must see it as it is now to know nobody else changed it since."""
+    old = NOW - timedelta(days=800)
+    deal = _close(repo, _add(repo, "Old", "purchase", at=old).id, at=old, won=False)
+    session = _loaded(repo)
+    assert deal.id not in session.deals  # settled: a loss long before the window
+
+    def reopen(current: Deal) -> Deal:
+        return journey.reopen(current, pipeline=P, by="maya", now=NOW)
+
+    session.show(deal.id, reopen(deal))
+    job = WriteJob(
+        "reopen",
+        lambda r: Transition(
+            "reopen", deal.id, deal, r.change(deal.id, reopen, expected_version=2)
+        ),
+    )
+    _write(session, repo, job)
+    transition = session.undo_log.next_undo()
+    assert transition is not None
+    _write(
+        session,
+        repo,
+        WriteJob("reopen", lambda r: reverse(transition, r, NOW), Intent.UNDO, transition),
+    )
+    # Lost again at its old date, yet still held whole: the redo can check it.
+    assert session.deals[deal.id].status is Status.LOST
+    redo = session.undo_log.next_redo()
+    assert redo is not None and redo.new is not None
+    assert session.deals[deal.id].version == redo.new.version
+    _metrics_equal_a_full_count(session, repo)
