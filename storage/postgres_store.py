@@ -44,7 +44,14 @@ from board.text import printable
 from board.timestamps import from_iso, iso
 from storage import display_url
 from storage.errors import StoreUnavailable
-from storage.repository import Changes, Cursor, Snapshot, StoreMeta, WriteReceipt
+from storage.repository import (
+    Changes,
+    Cursor,
+    Snapshot,
+    StoreMeta,
+    WriteReceipt,
+    numbered_deals,
+)
 
 SCHEMA_NAME = "funnel"
 
@@ -569,10 +576,7 @@ class PostgresRepository:
             row = cur.execute(f"SELECT next_deal_id FROM {SCHEMA_NAME}.meta").fetchone()
             assert row is not None
             first = int(row[0])
-            deals = list(make(first))
-            ids = [deal.id for deal in deals]
-            if ids != list(range(first, first + len(deals))):
-                raise ValueError(f"new deals must take the ids from {first} on, in order: {ids}")
+            deals = numbered_deals(make, first)
             self._put(cur, deals, generation)
             cur.execute(f"UPDATE {SCHEMA_NAME}.meta SET next_deal_id = %s", (first + len(deals),))
             return deals

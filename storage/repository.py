@@ -183,3 +183,13 @@ class Repository(Protocol):
     def remove_spend(self, spend_id: int) -> Spend:
         """Delete a spend entry; raises `NotFound`."""
         ...
+
+
+def numbered_deals(make: Callable[[int], Sequence[Deal]], first: int) -> list[Deal]:
+    """The new deals ``make`` builds from the first free id, which must take the ids from
+    ``first`` on, in order (a bulk add's promise on every backend)."""
+    deals = list(make(first))
+    ids = [deal.id for deal in deals]
+    if ids != list(range(first, first + len(deals))):
+        raise ValueError(f"new deals must take the ids from {first} on, in order: {ids}")
+    return deals

@@ -24,7 +24,14 @@ from storage.document_lines import StoredDocument, corrupt, decoded
 from storage.json_storage import document, documents
 from storage.layout import BLOCK_SIZE, BlockKey, Kind, StoreLayout, stamp_of
 from storage.meta_doc import meta_from_doc
-from storage.repository import Changes, Cursor, Snapshot, StoreMeta, WriteReceipt
+from storage.repository import (
+    Changes,
+    Cursor,
+    Snapshot,
+    StoreMeta,
+    WriteReceipt,
+    numbered_deals,
+)
 from storage.transaction import Doc, Transaction, transaction
 
 _COMMA = 44
@@ -138,18 +145,15 @@ class TinyDBRepository:
             self._decoded[key] = _Decoded(generation, kept)
         return fresh
 
-    def _deals(
-        self, txn: Transaction, *, closed: bool, take: Callable[[Deal], bool] | None = None
-    ) -> list[Deal]:
-        """Deals in id order, open ones only unless ``closed``; those ``take`` accepts."""
+    def _deals(self, txn: Transaction, *, closed: bool) -> list[Deal]:
+        """Deals in id order, open ones only unless ``closed``."""
         kinds = (Kind.OPEN, Kind.CLOSED) if closed else (Kind.OPEN,)
         found: dict[int, Deal] = {}
         for kind in kinds:
             for key in txn.blocks(kind):
                 for deal_id, (_, deal) in self._block_deals(txn, key).items():
                     assert deal is not None  # a whole read decodes every line
-                    if take is None or take(deal):
-                        found[deal_id] = deal
+                    found[deal_id] = deal
         self._forget_gone(txn)
         return [found[i] for i in sorted(found)]
 
@@ -366,13 +370,10 @@ class TinyDBRepository:
         """All-or-nothing bulk add in one locked write; ``make`` receives the first free id."""
         with self._writing() as txn:
             first = txn.next_deal_id
-            deals = list(make(first))
-            ids = [deal.id for deal in deals]
-            if ids != list(range(first, first + len(deals))):
-                raise ValueError(f"new deals must take the ids from {first} on, in order: {ids}")
+            deals = numbered_deals(make, first)
             txn.add_new(deal_to_json(deal) for deal in deals)  # block by block, as a stream
             if deals:
-                txn.bump_next_deal_id(ids[-1])
+                txn.bump_next_deal_id(deals[-1].id)
             return deals
 
     def change(
