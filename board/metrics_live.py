@@ -6,9 +6,10 @@ win or loss is outside the window. So the board keeps such a *settled* deal as t
 figures, not as a deal with its history; deals open or closed since the horizon are kept
 whole and tallied on each change, which costs what the window holds, not what the store holds.
 
-The horizon is the earliest moment any window the board may compute starts. Time only moves
-it later (a deal closed after the horizon may settle as the window moves on); a window reaching
-further back than the horizon needs the store read again (`covers` says when).
+The horizon is the earliest moment any window the board may compute starts; it is set by a
+whole read. As time passes the window starts later, so the deals kept whole stay enough (some
+more than needed, until the next whole read); a window reaching further back than the horizon
+needs the store read again (`covers` says when). The person's own deals stay whole (`pinned`).
 """
 
 from __future__ import annotations
