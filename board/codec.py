@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 from typing import Any
 
 from board.deal import Deal, Event, EventKind, Handoff, Status
@@ -143,12 +144,65 @@ def _parse_ts(value: Any, key: str) -> datetime:
 
 
 def _money(value: Any, key: str) -> Decimal:
-    if isinstance(value, str) and _CANONICAL_MONEY.fullmatch(value):
-        return Decimal(value)
+    if type(value) is str:
+        found = _SHARED_AMOUNTS.get(value)
+        if found is not None:
+            return found
+        if _CANONICAL_MONEY.fullmatch(value):
+            if len(_SHARED_AMOUNTS) >= _SHARED_MAX:
+                _SHARED_AMOUNTS.clear()
+            found = _SHARED_AMOUNTS[value] = Decimal(value)
+            return found
     try:
         return check_money(Decimal(str(value)), key)
     except InvalidOperation:
         raise InvalidInput(f"{key}: {value!r} is not an amount") from None
+
+
+# A board holds tens of thousands of decoded deals, and most of what they say repeats: stages,
+# owners, sources, event payloads ({"from": "mql", "to": "purchase"}), amounts. Each decode
+# shares one object for each such value instead of holding one per deal, a third of their
+# memory. Nothing changes a deal, an event's data or a Decimal in place. Bounded; cleared
+# when full. Text users write freely (titles, companies, notes) is seldom repeated: not shared.
+_SHARED_TEXT: dict[str, str] = {}
+_SHARED_PAYLOADS: dict[tuple[tuple[str, str | None], ...], dict[str, Any]] = {}
+_SHARED_AMOUNTS: dict[str, Decimal] = {}
+_SHARED_MAX = 50_000
+
+
+def _text(value: Any) -> str:
+    """``str(value)``, one object for each equal text decoded."""
+    text = value if type(value) is str else str(value)
+    found = _SHARED_TEXT.get(text)
+    if found is None:
+        if len(_SHARED_TEXT) >= _SHARED_MAX:
+            _SHARED_TEXT.clear()
+        found = _SHARED_TEXT[text] = text
+    return found
+
+
+def _opt_text(value: Any) -> Any:
+    return _text(value) if type(value) is str else value
+
+
+def _payload(data: dict[str, Any]) -> Mapping[str, Any]:
+    """An event's data, one dict for each equal payload of plain text (the common case)."""
+    if not data:
+        return _EMPTY_PAYLOAD
+    items = tuple(data.items())
+    # Only text and None values: 1, 1.0 and True are equal keys but not the same payload.
+    for _, value in items:
+        if value is not None and type(value) is not str:
+            return data
+    found = _SHARED_PAYLOADS.get(items)
+    if found is None:
+        if len(_SHARED_PAYLOADS) >= _SHARED_MAX:
+            _SHARED_PAYLOADS.clear()
+        found = _SHARED_PAYLOADS[items] = data
+    return found
+
+
+_EMPTY_PAYLOAD: Mapping[str, Any] = MappingProxyType({})
 
 
 def event_from_json(doc: Mapping[str, Any]) -> Event:
@@ -156,10 +210,10 @@ def event_from_json(doc: Mapping[str, Any]) -> Event:
     kind = _KINDS.get(_req(doc, "kind"))
     if kind is None:
         raise InvalidInput(f"history: unknown event kind {doc.get('kind')!r}")
-    at, by = _parse_ts(_req(doc, "at"), "history.at"), str(_req(doc, "by"))
+    at, by = _parse_ts(_req(doc, "at"), "history.at"), _text(_req(doc, "by"))
     data = dict(doc)
     del data["at"], data["by"], data["kind"]
-    return Event(at, by, kind, data)
+    return Event(at, by, kind, _payload(data))
 
 
 def handoff_from_json(doc: Mapping[str, Any] | None) -> Handoff | None:
@@ -168,13 +222,13 @@ def handoff_from_json(doc: Mapping[str, Any] | None) -> Handoff | None:
         return None
     return Handoff(
         at=_parse_ts(_req(doc, "at"), "handoff.at"),
-        by=str(_req(doc, "by")),
+        by=_text(_req(doc, "by")),
         note=str(doc.get("note") or ""),
         accepted_at=_opt_ts(doc, "accepted_at"),
-        accepted_by=doc.get("accepted_by"),
+        accepted_by=_opt_text(doc.get("accepted_by")),
         rejected_at=_opt_ts(doc, "rejected_at"),
-        rejected_by=doc.get("rejected_by"),
-        reason=doc.get("reason"),
+        rejected_by=_opt_text(doc.get("rejected_by")),
+        reason=_opt_text(doc.get("reason")),
     )
 
 
@@ -211,14 +265,14 @@ def deal_from_json(doc: Mapping[str, Any]) -> Deal:
         company=str(doc.get("company") or ""),
         contact=str(doc.get("contact") or ""),
         value=_money(doc.get("value", "0"), "value"),
-        currency=str(doc.get("currency") or "USD"),
-        stage=str(_req(doc, "stage")),
-        owner=str(_req(doc, "owner")),
-        source=str(doc.get("source") or ""),
-        tags=tuple(str(tag) for tag in tags),
+        currency=_text(doc.get("currency") or "USD"),
+        stage=_text(_req(doc, "stage")),
+        owner=_text(_req(doc, "owner")),
+        source=_text(doc.get("source") or ""),
+        tags=tuple(_text(tag) for tag in tags),
         notes=str(doc.get("notes") or ""),
         status=status,
-        lost_reason=doc.get("lost_reason"),
+        lost_reason=_opt_text(doc.get("lost_reason")),
         created_at=_parse_ts(_req(doc, "created_at"), "created_at"),
         updated_at=_parse_ts(_req(doc, "updated_at"), "updated_at"),
         stage_entered_at=_parse_ts(_req(doc, "stage_entered_at"), "stage_entered_at"),

@@ -109,3 +109,41 @@ def test_demo_is_deterministic_and_realistic() -> None:
         "consideration",
         "purchase",
     }
+
+
+def test_decoded_deals_share_what_repeats() -> None:
+    """A board holds tens of thousands of decoded deals: the values that repeat (stages,
+    owners, event payloads, amounts) are one object each, not one per deal."""
+    moved = journey.move(
+        make("interest", value=Decimal("120.00")),
+        "consideration",
+        pipeline=P,
+        by="sam",
+        now=hours(1),
+    )
+    doc = codec.deal_to_json(moved)
+    a, b = (codec.deal_from_json(orjson.loads(orjson.dumps(doc))) for _ in range(2))
+    assert a == b == moved
+    assert a.stage is b.stage and a.owner is b.owner and a.value is b.value
+    assert a.history[-1].by is b.history[-1].by
+    assert a.history[-1].data == {"from": "interest", "to": "consideration"}
+    assert a.history[-1].data is b.history[-1].data
+
+
+def test_payloads_equal_as_keys_but_not_as_values_are_not_shared() -> None:
+    """1, 1.0 and True are equal dict keys: a payload holding them keeps its own values."""
+    history = [
+        {"at": "2026-01-01T00:00:00Z", "by": "x", "kind": "created", "n": n} for n in (1, True)
+    ]
+    decoded = [
+        codec.deal_from_json({**codec.deal_to_json(make()), "history": [event]})
+        for event in history
+    ]
+    assert [type(deal.history[0].data["n"]) for deal in decoded] == [int, bool]
+
+
+def test_a_non_canonical_amount_is_still_checked() -> None:
+    doc = codec.deal_to_json(make())
+    assert codec.deal_from_json({**doc, "value": "12.5"}).value == Decimal("12.50")
+    with pytest.raises(InvalidInput, match="not an amount"):
+        codec.deal_from_json({**doc, "value": "twelve"})
