@@ -19,6 +19,7 @@ from board.metrics_live import LiveMetrics, Settled
 from board.settings import Settings
 from board.spend import Spend
 from board.targets import month_of
+from screens.process_memory import release_free_memory
 from screens.store_writer import Intent, WriteJob
 from screens.undo_log import Transition, UndoLog
 from storage.repository import Changes, Cursor, Repository, WriteReceipt
@@ -190,6 +191,8 @@ class BoardSession:
             self.spend = changes.spend
         first = not self.loaded
         self.loaded = True
+        if changes.reset and fetched.closed:
+            release_free_memory()  # what the whole read let go of, and the deals held before
         whole = changes.reset or first
         redraw = whole or bool(touched) or changes.spend is not None
         return Update(
